@@ -1,0 +1,50 @@
+"""Errors raised while ingesting a report.
+
+    IngestError                 base: one file could not be ingested; the message names the reason
+    ├── UnsupportedFormatError  the file's extension is not one we read
+    ├── EmptyDocumentError      the file holds no text (empty, or an image-only scan)
+    ├── CorruptDocumentError    the file could not be parsed as its format
+    └── EncryptedDocumentError  the file is password-protected
+
+Every error carries the path of the file it concerns, so the CLI prints one line per failed file
+and the other files of the same run go on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class IngestError(Exception):
+    """One file could not be ingested."""
+
+    reason = "could not be ingested"
+
+    def __init__(self, path: Path | str, detail: str | None = None) -> None:
+        self.path = Path(path)
+        self.detail = detail
+        super().__init__(f"{self.path}: {self.reason}" + (f" ({detail})" if detail else ""))
+
+
+class UnsupportedFormatError(IngestError):
+    """The file's extension is not a format reportqa reads."""
+
+    reason = "unsupported format"
+
+
+class EmptyDocumentError(IngestError):
+    """The file holds no extractable text."""
+
+    reason = "no text found"
+
+
+class CorruptDocumentError(IngestError):
+    """The file could not be parsed as the format its extension claims."""
+
+    reason = "corrupt or unreadable file"
+
+
+class EncryptedDocumentError(IngestError):
+    """The file is encrypted or password-protected."""
+
+    reason = "encrypted file"

@@ -1,0 +1,163 @@
+"""ingest_paths(): the ingest stages wired together, one report at a time.
+
+load → normalise → sections → tables → chunks → embed → store. A report is stored whole or not at
+all; the same bytes ingested again are a no-op; new bytes from an already ingested path replace the
+old report once the new one is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal, Protocol
+
+import numpy as np
+
+from ingest.chunking import chunk_document
+from ingest.config import IngestSettings
+from ingest.errors import IngestError, UnsupportedFormatError
+from ingest.loaders import SUPPORTED_EXTENSIONS, load_document
+from ingest.metadata import infer_publisher, infer_title, infer_year
+from ingest.models import Chunk, Report
+from ingest.normalize import normalize_document
+from ingest.sections import split_sections
+from ingest.store import ReportStore
+from ingest.tables import find_text_tables
+
+Status = Literal["ingested", "replaced", "unchanged", "failed"]
+
+
+class PassageEmbedder(Protocol):
+    """What ingest needs of an embedder (see ingest.embedding.Embedder)."""
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray: ...
+
+
+@dataclass
+class FileResult:
+    """The outcome of ingesting one file."""
+
+    path: Path
+    status: Status
+    report: Report | None = None
+    error: str | None = None
+    parse_seconds: float = 0.0
+    embed_seconds: float = 0.0
+    store_seconds: float = 0.0
+
+
+@dataclass
+class IngestSummary:
+    """The outcome of one ingest run."""
+
+    results: list[FileResult] = field(default_factory=list)
+
+    def count(self, *statuses: Status) -> int:
+        return sum(1 for r in self.results if r.status in statuses)
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+
+def report_id_for(data: bytes) -> str:
+    """A report's identity: the hash of its file's bytes."""
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files named directly, and the supported files inside named folders (recursively, sorted)."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.suffix.lower() in SUPPORTED_EXTENSIONS:
+                    yield child
+        else:
+            yield path
+
+
+def build_report(path: Path, data: bytes, settings: IngestSettings) -> tuple[Report, list[Chunk]]:
+    """Parse one file into its report record and chunks (no embedding, no storage)."""
+    report_id = report_id_for(data)
+    loaded = load_document(path)
+    doc = normalize_document(loaded)
+    sections = split_sections(doc.text)
+    tables = doc.tables + find_text_tables(doc.text, doc.tables)
+    chunks = chunk_document(report_id, doc, sections, tables, settings.chunking)
+    title = loaded.title or infer_title(doc.text, fallback=path.stem)
+    report = Report(
+        id=report_id,
+        title=title,
+        source_path=str(path.resolve()),
+        file_name=path.name,
+        format=loaded.format,
+        publisher=infer_publisher(doc.text, title),
+        year=infer_year(title, doc.text),
+        page_count=sum(1 for p in doc.pages if p.number is not None),
+        chunk_count=len(chunks),
+        char_count=len(doc.text),
+        ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        text=doc.text,
+        pages=doc.pages,
+        sections=sections,
+    )
+    return report, chunks
+
+
+def ingest_file(
+    path: Path, settings: IngestSettings, store: ReportStore, embedder: PassageEmbedder
+) -> FileResult:
+    """Ingest one file; errors of the file itself come back as a failed result, not raised."""
+    try:
+        if path.suffix.lower() not in SUPPORTED_EXTENSIONS:
+            raise UnsupportedFormatError(path)
+        data = path.read_bytes()
+    except IngestError as exc:
+        return FileResult(path, "failed", error=str(exc))
+    except OSError as exc:
+        return FileResult(path, "failed", error=f"{path}: cannot read ({exc.strerror})")
+    if store.has_report(report_id_for(data)):
+        return FileResult(path, "unchanged", report=store.get_report(report_id_for(data), False))
+    started = time.perf_counter()
+    try:
+        report, chunks = build_report(path, data, settings)
+    except IngestError as exc:
+        return FileResult(path, "failed", error=str(exc))
+    parsed = time.perf_counter()
+    vectors = embedder.embed_passages([c.embedding_text for c in chunks])
+    embedded = time.perf_counter()
+    previous = [r.id for r in store.list_reports() if r.source_path == report.source_path]
+    store.add_report(report, chunks, vectors)
+    for old_id in previous:
+        store.delete_report(old_id)
+    stored = time.perf_counter()
+    return FileResult(
+        path,
+        "replaced" if previous else "ingested",
+        report=report.model_copy(update={"text": ""}),
+        parse_seconds=parsed - started,
+        embed_seconds=embedded - parsed,
+        store_seconds=stored - embedded,
+    )
+
+
+def ingest_paths(
+    paths: Iterable[Path],
+    settings: IngestSettings,
+    store: ReportStore,
+    embedder: PassageEmbedder,
+    on_file: Callable[[FileResult], None] | None = None,
+) -> IngestSummary:
+    """Ingest every file under `paths`; a failed file never stops the others."""
+    store.remove_orphan_chunks()
+    summary = IngestSummary()
+    for path in expand_paths(paths):
+        result = ingest_file(path, settings, store, embedder)
+        summary.results.append(result)
+        if on_file is not None:
+            on_file(result)
+    return summary

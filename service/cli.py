@@ -1,0 +1,145 @@
+"""The `reportqa` command line: ingest, reports, search, serve — over the same functions as HTTP.
+
+This module sits above every package and nothing imports it.
+"""
+
+from __future__ import annotations
+
+import resource
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ingest.pipeline import FileResult, expand_paths, ingest_paths
+from service import queries
+from service.config import DEFAULT_SAMPLE_DIR, ServiceSettings
+from service.context import ServiceContext
+from service.errors import ServiceError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+out = Console()
+err = Console(stderr=True)
+
+
+def _context() -> ServiceContext:
+    return ServiceContext(ServiceSettings.from_env())
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="report files or folders")],
+) -> None:
+    """Ingest report files (TXT/MD/HTML/PDF/DOCX/XLSX/XLS) or folders of them into the store."""
+    ctx = _context()
+    files = list(expand_paths(paths))
+    if not files:
+        err.print(f"no supported report files under: {', '.join(map(str, paths))}")
+        raise typer.Exit(2)
+    started = time.perf_counter()
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task("ingesting", total=len(files))
+
+        def advance(result: FileResult) -> None:
+            if result.error:
+                progress.console.print(f"[red]error[/red] {result.error}", highlight=False)
+            progress.update(task, advance=1, description=result.path.name)
+
+        summary = ingest_paths(files, ctx.settings.ingest, ctx.store, ctx.embedder, advance)
+    _print_summary(summary.results, time.perf_counter() - started)
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+def _print_summary(results: list[FileResult], seconds: float) -> None:
+    table = Table(title="ingest summary")
+    for name in ("file", "status", "report id", "pages", "chunks", "parse s", "embed s"):
+        table.add_column(name, justify="right" if name.endswith(("s", "pages", "chunks")) else "left")
+    for r in results:
+        rep = r.report
+        table.add_row(
+            r.path.name, r.status, rep.id if rep else "-", str(rep.page_count) if rep else "-",
+            str(rep.chunk_count) if rep else "-", f"{r.parse_seconds:.2f}", f"{r.embed_seconds:.2f}",
+        )
+    ok = [r for r in results if r.report]
+    table.add_section()
+    table.add_row(
+        f"{len(results)} files", f"{len(ok)} stored", "", str(sum(r.report.page_count for r in ok if r.report)),
+        str(sum(r.report.chunk_count for r in ok if r.report)),
+        f"{sum(r.parse_seconds for r in results):.2f}", f"{sum(r.embed_seconds for r in results):.2f}",
+    )
+    out.print(table)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out.print(f"{seconds:.1f} s in all, peak memory {peak_mb:.0f} MB")
+
+
+@app.command()
+def reports() -> None:
+    """List the stored reports."""
+    table = Table()
+    for name in ("id", "title", "publisher", "year", "format", "pages", "chunks", "file"):
+        table.add_column(name)
+    for r in queries.list_reports(_context()):
+        table.add_row(
+            r.id, r.title, r.publisher or "-", str(r.year or "-"), r.format,
+            str(r.page_count), str(r.chunk_count), r.source_path,
+        )
+    out.print(table)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="the query, in Chinese")],
+    top_k: Annotated[int, typer.Option("--top-k", "-k")] = 5,
+    report: Annotated[str | None, typer.Option(help="report id or ingested file path")] = None,
+) -> None:
+    """Show the best-matching chunks with score, section path and page."""
+    try:
+        hits = queries.search_chunks(_context(), query, top_k=top_k, report=report)
+    except ServiceError as exc:
+        err.print(f"error: {exc.message}")
+        raise typer.Exit(2) from exc
+    if not hits:
+        out.print("no matching passages")
+    for rank, hit in enumerate(hits, start=1):
+        page = f" p.{hit.page}" if hit.page else ""
+        out.print(
+            f"[bold]{rank}. score {hit.score:.4f}[/bold] {hit.report_id}{page} "
+            f"[dim]{hit.section_text or '(no section)'}[/dim]", highlight=False,
+        )
+        if hit.header:
+            out.print(f"   [dim]表头: {hit.header}[/dim]", highlight=False)
+        out.print(f"   {hit.text}", highlight=False)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="default: REPORTQA_HOST or 127.0.0.1")] = None,
+    port: Annotated[int | None, typer.Option(help="default: REPORTQA_PORT or 8000")] = None,
+) -> None:
+    """Start the HTTP service (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    from service.app import create_app
+
+    settings = ServiceSettings.from_env()
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+
+
+@app.command()
+def sample_dir() -> None:
+    """Print the folder of bundled sample reports."""
+    out.print(str(DEFAULT_SAMPLE_DIR))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

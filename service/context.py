@@ -1,0 +1,39 @@
+"""The objects one running reportqa shares: store, embedder, segmenter, retriever.
+
+The CLI, the HTTP app and the evaluation all build one `ServiceContext` and call the same plain
+functions with it. The embedding model is loaded on first use, so listing reports stays instant.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from ingest.embedding import Embedder
+from ingest.segmenter import Segmenter
+from ingest.store import ReportStore
+from service.config import ServiceSettings
+from service.retrieval import HybridRetriever
+
+
+class ServiceContext:
+    """Lazily built, process-wide resources for one settings object."""
+
+    def __init__(self, settings: ServiceSettings) -> None:
+        self.settings = settings
+
+    @cached_property
+    def store(self) -> ReportStore:
+        return ReportStore.open(self.settings.ingest)
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        ingest = self.settings.ingest
+        return Embedder(ingest.embedding_model, ingest.models_dir, ingest.embedding_batch_size)
+
+    @cached_property
+    def segmenter(self) -> Segmenter:
+        return Segmenter(cache_dir=self.settings.ingest.cache_dir)
+
+    @cached_property
+    def retriever(self) -> HybridRetriever:
+        return HybridRetriever(self.store, self.embedder, self.segmenter)

@@ -1,0 +1,47 @@
+"""Plain read functions over a ServiceContext, shared by the CLI, the HTTP routes and evaluation."""
+
+from __future__ import annotations
+
+from ingest.models import Report
+from service.context import ServiceContext
+from service.errors import BadRequest, NotFound
+from service.retrieval import RetrievedChunk
+
+
+def list_reports(ctx: ServiceContext) -> list[Report]:
+    """Every stored report, without its text."""
+    return ctx.store.list_reports()
+
+
+def get_report(ctx: ServiceContext, ref: str) -> Report:
+    """A report named by id, unique id prefix or source path; NotFound otherwise."""
+    report = ctx.store.find_report(ref)
+    if report is None:
+        raise NotFound(f"no report matches '{ref}' (give a report id or the ingested file's path)")
+    return report
+
+
+def report_text(ctx: ServiceContext, ref: str, start: int = 0, end: int | None = None) -> str:
+    """A span of a report's stored text: what every citation's offsets point into."""
+    report = get_report(ctx, ref)
+    end = len(report.text) if end is None else end
+    if not 0 <= start <= end <= len(report.text):
+        raise BadRequest(
+            f"span [{start}, {end}) is outside the report's text of {len(report.text)} characters"
+        )
+    return report.text[start:end]
+
+
+def search_chunks(
+    ctx: ServiceContext, query: str, top_k: int = 5, report: str | None = None
+) -> list[RetrievedChunk]:
+    """The best chunks for `query` across all reports, or within one report."""
+    query = query.strip()
+    if not query:
+        raise BadRequest("the query is empty")
+    if len(query) > ctx.settings.max_question_chars:
+        raise BadRequest(f"the query is longer than {ctx.settings.max_question_chars} characters")
+    if not 1 <= top_k <= 50:
+        raise BadRequest("top_k must be between 1 and 50")
+    report_ids = [get_report(ctx, report).id] if report else None
+    return ctx.retriever.search(query, top_k=top_k, report_ids=report_ids)

@@ -1,0 +1,61 @@
+"""The `reportqa` commands, run in-process against the session's ingested corpus."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from ingest.pipeline import IngestSummary
+from service import cli
+from service.context import ServiceContext
+from tests.conftest import HONGHE
+
+runner = CliRunner()
+
+
+@pytest.fixture()
+def cli_on_corpus(
+    corpus_context: ServiceContext, corpus_ingest: IngestSummary, monkeypatch: pytest.MonkeyPatch
+) -> ServiceContext:
+    monkeypatch.setattr(cli, "_context", lambda: corpus_context)
+    return corpus_context
+
+
+def test_search_finds_the_unmet_reoffending_rate(cli_on_corpus: ServiceContext) -> None:
+    result = runner.invoke(cli.app, ["search", "社区矫正对象重新犯罪率", "--top-k", "3"])
+    assert result.exit_code == 0, result.output
+    assert "实际完成0.25%" in result.output
+
+
+def test_search_top3_holds_the_chunk(cli_on_corpus: ServiceContext) -> None:
+    hits = cli_on_corpus.retriever.search("社区矫正对象重新犯罪率", top_k=3)
+    assert any("实际完成0.25%" in h.text for h in hits)
+
+
+def test_search_within_a_report_named_by_path(cli_on_corpus: ServiceContext) -> None:
+    result = runner.invoke(cli.app, ["search", "三公经费", "--report", str(HONGHE)])
+    assert result.exit_code == 0, result.output
+    assert "12.85" in result.output
+
+
+def test_search_with_unknown_report_fails_with_a_message(cli_on_corpus: ServiceContext) -> None:
+    result = runner.invoke(cli.app, ["search", "三公经费", "--report", "nope"])
+    assert result.exit_code == 2
+    assert "no report matches 'nope'" in result.output
+
+
+def test_reports_lists_the_corpus(cli_on_corpus: ServiceContext) -> None:
+    result = runner.invoke(cli.app, ["reports"])
+    assert result.exit_code == 0, result.output
+    assert "红河州司法局" in result.output
+    assert result.output.count("pdf") >= 4
+
+
+def test_ingest_reports_bad_files_and_exits_non_zero(
+    cli_on_corpus: ServiceContext, tmp_path: pytest.TempPathFactory
+) -> None:
+    bad = tmp_path / "broken.docx"  # type: ignore[operator]
+    bad.write_bytes(b"not a zip")
+    result = runner.invoke(cli.app, ["ingest", str(bad), str(HONGHE)])
+    assert result.exit_code == 1
+    assert "broken.docx" in result.output and "unchanged" in result.output
