@@ -97,8 +97,8 @@ def _sentences(text: str, start: int, end: int, max_chars: int) -> Iterator[_Uni
 def _clauses(text: str, start: int, end: int, max_chars: int) -> Iterator[_Unit]:
     """Cut an over-long sentence at clause marks so no chunk grows without bound.
 
-    The cut is only ever after a comma or 、 that is not a thousands separator, so no number is split;
-    a run without any such mark stays whole however long it is.
+    The cut is only ever after a comma or 、 that is not a thousands separator, so no number is
+    split; a run without any such mark stays whole however long it is.
     """
     piece_start = start
     last_cut = None

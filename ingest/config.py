@@ -75,5 +75,7 @@ class IngestSettings:
             chunking=chunking,
             chroma_host=env.get("REPORTQA_CHROMA_HOST") or None,
             chroma_port=int(env.get("REPORTQA_CHROMA_PORT", defaults.chroma_port)),
-            model_cache=Path(env["REPORTQA_MODEL_CACHE"]) if env.get("REPORTQA_MODEL_CACHE") else None,
+            model_cache=Path(env["REPORTQA_MODEL_CACHE"])
+            if env.get("REPORTQA_MODEL_CACHE")
+            else None,
         )

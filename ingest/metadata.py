@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 _TITLE_WORDS = re.compile(r"报告|决算|预算|自评表|绩效|申报表")
-_PUBLISHER_LINE = re.compile(r"^[-\s]*(?:发布机构|发文机关|主管部门|单位名称)\s*[:]\s*(\S.{1,40}?)\s*$")
+_PUBLISHER_LINE = re.compile(
+    r"^[-\s]*(?:发布机构|发文机关|主管部门|单位名称)\s*[:]\s*(\S.{1,40}?)\s*$"
+)
 # The body named before the year in a title: "红河州司法局2024年度…", "上海市普陀区财政局2024年度…".
 _PUBLISHER_IN_TITLE = re.compile(
     r"^(?:上海市普陀区\d{4}年区级部门预算\()?"
@@ -39,7 +41,7 @@ def infer_publisher(text: str, title: str) -> str | None:
 
 
 def infer_year(title: str, text: str) -> int | None:
-    """The budget year the report is about: the first year in the title, else in the opening text."""
+    """The budget year: the first year in the title, else in the opening text."""
     for source in (title, text[:2000]):
         match = _YEAR.search(source)
         if match:

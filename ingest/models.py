@@ -1,8 +1,8 @@
 """Domain records of reportqa, defined once here at the bottom layer.
 
 Offsets (`start`, `end`) always index the stored, normalised report text (`Report.text`), so that
-`report.text[chunk.start:chunk.end] == chunk.text` for every chunk and any quote can be verified as an
-exact substring.
+`report.text[chunk.start:chunk.end] == chunk.text` for every chunk, and any quote can be
+verified as an exact substring.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ class TableSpan(BaseModel):
 
 
 class NormalizedDocument(BaseModel):
-    """A loaded file after normalisation: the text that is stored, and where pages and tables lie."""
+    """A loaded file after normalisation: the stored text, and where pages and tables lie."""
 
     text: str
     pages: list[PageSpan]
@@ -57,7 +57,9 @@ class Section(BaseModel):
     level: int = Field(description="nesting depth, 1 for the outermost heading kind seen")
     path: list[str] = Field(description="titles from the outermost section down to this one")
     start: int = Field(description="offset of the heading line")
-    end: int = Field(description="offset where the next section of the same or a higher level begins")
+    end: int = Field(
+        description="offset where the next section of the same or a higher level begins"
+    )
 
     @property
     def path_text(self) -> str:

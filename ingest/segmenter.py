@@ -1,4 +1,4 @@
-"""Chinese word segmentation (分词) for BM25: an owned jieba tokenizer with a budget-term dictionary.
+"""Chinese word segmentation (分词) for BM25: an owned jieba tokenizer with budget terms.
 
 jieba's module-level functions share one global dictionary; reportqa owns a `jieba.Tokenizer`
 instance instead, so adding budget terms never changes anybody else's segmentation, and its prefix
@@ -25,7 +25,9 @@ _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 def _prepare(text: str) -> str:
     """Remove marks that split a term or a number without changing what it says."""
-    return _THOUSANDS.sub("", _QUOTES.sub("", text))  # high enough that jieba keeps a listed term whole inside longer runs
+    return _THOUSANDS.sub(
+        "", _QUOTES.sub("", text)
+    )  # high enough that jieba keeps a listed term whole inside longer runs
 
 
 def load_budget_terms() -> list[str]:

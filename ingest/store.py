@@ -23,7 +23,9 @@ from ingest.config import IngestSettings
 from ingest.models import Chunk, Report
 
 _BATCH = 512  # below Chroma's max batch size on every backend we use
-_REPORT_VECTOR = [1.0]  # reports are looked up by id, never by similarity
+_REPORT_VECTOR = np.ones(
+    (1, 1), dtype=np.float32
+)  # reports are looked up by id, never by similarity
 
 
 class StoreError(Exception):
@@ -76,13 +78,13 @@ class ReportStore:
                     ids=[c.id for c in batch],
                     documents=[c.text for c in batch],
                     metadatas=[_chunk_metadata(c) for c in batch],
-                    embeddings=vectors[i : i + _BATCH].tolist(),
+                    embeddings=np.asarray(vectors[i : i + _BATCH], dtype=np.float32),
                 )
             self._reports.add(
                 ids=[report.id],
                 documents=[report.text],
                 metadatas=[{"record": _report_json(report), "source_path": report.source_path}],
-                embeddings=[_REPORT_VECTOR],
+                embeddings=_REPORT_VECTOR,
             )
         except Exception as exc:
             self._delete_chunks(report.id)
@@ -145,7 +147,9 @@ class ReportStore:
         got = self._chunks.get(where={"report_id": report_id}, include=["metadatas", "documents"])
         chunks = [
             _chunk_from(i, d, m)
-            for i, d, m in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True)
+            for i, d, m in zip(
+                got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True
+            )
         ]
         return sorted(chunks, key=lambda c: c.ordinal)
 
@@ -165,16 +169,21 @@ class ReportStore:
         wanted = [r for r in (report_ids or committed) if r in committed]
         if not wanted:
             return []
-        where: Any = {"report_id": wanted[0]} if len(wanted) == 1 else {"report_id": {"$in": wanted}}
+        where: Any = (
+            {"report_id": wanted[0]} if len(wanted) == 1 else {"report_id": {"$in": wanted}}
+        )
         got = self._chunks.query(
             query_embeddings=[vector.tolist()],
             n_results=top_k,
             where=where,
             include=["metadatas", "documents", "distances"],
         )
+        documents, metadatas, distances = got["documents"], got["metadatas"], got["distances"]
+        if documents is None or metadatas is None or distances is None:
+            raise StoreError("Chroma returned a query result without documents or metadata")
         hits = []
         for cid, doc, meta, dist in zip(
-            got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True  # type: ignore[index]
+            got["ids"][0], documents[0], metadatas[0], distances[0], strict=True
         ):
             chunk = _chunk_from(cid, doc, meta)
             hits.append(SearchHit(**chunk.model_dump(), score=1.0 - float(dist)))

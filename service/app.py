@@ -1,4 +1,4 @@
-"""create_app(settings): the FastAPI app, built by a factory so tests and the CLI own its settings."""
+"""create_app(settings): the FastAPI app, built by a factory so callers own its settings."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def create_app(
 
     app = FastAPI(
         title="reportqa",
-        description="Questions over Chinese budget-performance reports, answered with cited passages.",
+        description="Questions over Chinese budget reports, answered with cited passages.",
         version="0.1.0",
         lifespan=lifespan,
     )

@@ -41,7 +41,12 @@ def ingest(
         err.print(f"no supported report files under: {', '.join(map(str, paths))}")
         raise typer.Exit(2)
     started = time.perf_counter()
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=err, transient=True) as progress:
         task = progress.add_task("ingesting", total=len(files))
 
@@ -59,19 +64,30 @@ def ingest(
 def _print_summary(results: list[FileResult], seconds: float) -> None:
     table = Table(title="ingest summary")
     for name in ("file", "status", "report id", "pages", "chunks", "parse s", "embed s"):
-        table.add_column(name, justify="right" if name.endswith(("s", "pages", "chunks")) else "left")
+        table.add_column(
+            name, justify="right" if name.endswith(("s", "pages", "chunks")) else "left"
+        )
     for r in results:
         rep = r.report
         table.add_row(
-            r.path.name, r.status, rep.id if rep else "-", str(rep.page_count) if rep else "-",
-            str(rep.chunk_count) if rep else "-", f"{r.parse_seconds:.2f}", f"{r.embed_seconds:.2f}",
+            r.path.name,
+            r.status,
+            rep.id if rep else "-",
+            str(rep.page_count) if rep else "-",
+            str(rep.chunk_count) if rep else "-",
+            f"{r.parse_seconds:.2f}",
+            f"{r.embed_seconds:.2f}",
         )
     ok = [r for r in results if r.report]
     table.add_section()
     table.add_row(
-        f"{len(results)} files", f"{len(ok)} stored", "", str(sum(r.report.page_count for r in ok if r.report)),
+        f"{len(results)} files",
+        f"{len(ok)} stored",
+        "",
+        str(sum(r.report.page_count for r in ok if r.report)),
         str(sum(r.report.chunk_count for r in ok if r.report)),
-        f"{sum(r.parse_seconds for r in results):.2f}", f"{sum(r.embed_seconds for r in results):.2f}",
+        f"{sum(r.parse_seconds for r in results):.2f}",
+        f"{sum(r.embed_seconds for r in results):.2f}",
     )
     out.print(table)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -86,8 +102,14 @@ def reports() -> None:
         table.add_column(name)
     for r in queries.list_reports(_context()):
         table.add_row(
-            r.id, r.title, r.publisher or "-", str(r.year or "-"), r.format,
-            str(r.page_count), str(r.chunk_count), r.source_path,
+            r.id,
+            r.title,
+            r.publisher or "-",
+            str(r.year or "-"),
+            r.format,
+            str(r.page_count),
+            str(r.chunk_count),
+            r.source_path,
         )
     out.print(table)
 
@@ -110,7 +132,8 @@ def search(
         page = f" p.{hit.page}" if hit.page else ""
         out.print(
             f"[bold]{rank}. score {hit.score:.4f}[/bold] {hit.report_id}{page} "
-            f"[dim]{hit.section_text or '(no section)'}[/dim]", highlight=False,
+            f"[dim]{hit.section_text or '(no section)'}[/dim]",
+            highlight=False,
         )
         if hit.header:
             out.print(f"   [dim]表头: {hit.header}[/dim]", highlight=False)

@@ -1,4 +1,4 @@
-"""Service settings: the ingest settings plus what only the service needs, read once from the env."""
+"""Service settings: ingest settings plus what only the service needs, read once from env."""
 
 from __future__ import annotations
 

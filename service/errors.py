@@ -1,9 +1,9 @@
 """HTTP errors of the service, rendered in one JSON shape: {"error": {"status", "code", "message"}}.
 
-    ServiceError            base (500)
-    ├── BadRequest          400: the request cannot be understood
-    ├── NotFound            404: the named report or resource does not exist
-    └── PayloadInvalid      422: the body or parameters fail validation
+ServiceError            base (500)
+├── BadRequest          400: the request cannot be understood
+├── NotFound            404: the named report or resource does not exist
+└── PayloadInvalid      422: the body or parameters fail validation
 """
 
 from __future__ import annotations

@@ -53,7 +53,7 @@ class _Bm25Index:
             return []
         scores = self.model.get_scores(known)
         order = np.argsort(-scores, kind="stable")
-        ranked = []
+        ranked: list[int] = []
         for i in order:
             if scores[i] <= 0 or len(ranked) >= CANDIDATES:
                 break

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -37,7 +38,7 @@ def test_every_chunk_is_an_exact_span_of_the_stored_text(
         assert chunk.text == chunk.text.strip()
     ordered = [(c.start, c.end) for c in chunks]
     assert ordered == sorted(ordered)
-    assert all(a[1] <= b[0] for a, b in zip(ordered, ordered[1:], strict=False))
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(ordered))
 
 
 @pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.name)
@@ -48,9 +49,9 @@ def test_no_chunk_boundary_splits_a_number(
     for chunk in chunks:
         for edge in (chunk.start, chunk.end):
             before, after = report.text[edge - 1 : edge], report.text[edge : edge + 1]
-            assert not (before.isdigit() and (after.isdigit() or after in ".,%")), (
-                report.text[edge - 10 : edge + 10]
-            )
+            assert not (before.isdigit() and (after.isdigit() or after in ".,%")), report.text[
+                edge - 10 : edge + 10
+            ]
 
 
 @pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.name)
@@ -89,7 +90,7 @@ def test_the_unmet_indicator_sentence_is_one_chunk_with_a_section_path(
 
 def test_chunks_respect_the_size_limit_unless_one_sentence_is_longer() -> None:
     settings = IngestSettings(chunking=ChunkingSettings(max_chars=120))
-    report, chunks = build_report(HONGHE, HONGHE.read_bytes(), settings)
+    _, chunks = build_report(HONGHE, HONGHE.read_bytes(), settings)
     for chunk in chunks:
         if chunk.kind == "text" and len(chunk.text) > 120:
             inner = chunk.text[:-1]

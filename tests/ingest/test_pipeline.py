@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from ingest.embedding import Embedder
+
 from ingest.pipeline import IngestSummary, ingest_paths
 from ingest.segmenter import Segmenter
 from ingest.store import StoreError
@@ -33,7 +33,9 @@ def _ingest(ctx: ServiceContext, *paths: Path) -> IngestSummary:
     return ingest_paths(list(paths), ctx.settings.ingest, ctx.store, ctx.embedder)
 
 
-def test_corpus_ingests_five_reports(corpus_context: ServiceContext, corpus_ingest: IngestSummary) -> None:
+def test_corpus_ingests_five_reports(
+    corpus_context: ServiceContext, corpus_ingest: IngestSummary
+) -> None:
     assert corpus_ingest.count("ingested") == 5
     reports = corpus_context.store.list_reports()
     assert len(reports) == 5
@@ -122,7 +124,9 @@ class _WrongSizeEmbedder:
         return np.ones((len(texts), 3), dtype=np.float32)
 
 
-def test_a_failed_store_write_leaves_no_trace(small_context: ServiceContext, tmp_path: Path) -> None:
+def test_a_failed_store_write_leaves_no_trace(
+    small_context: ServiceContext, tmp_path: Path
+) -> None:
     kept = tmp_path / "kept.txt"
     kept.write_text(SMALL_REPORT, encoding="utf-8")
     _ingest(small_context, kept)

@@ -36,9 +36,7 @@ def test_report_text_spans_match_chunks(client: TestClient) -> None:
 
 
 def test_report_detail_has_sections_and_pages(client: TestClient) -> None:
-    report_id = next(
-        r["id"] for r in client.get("/reports").json()["data"] if r["format"] == "pdf"
-    )
+    report_id = next(r["id"] for r in client.get("/reports").json()["data"] if r["format"] == "pdf")
     detail = client.get(f"/reports/{report_id}").json()
     assert detail["pages"] and detail["pages"][0]["number"] == 1
     assert detail["sections"]
@@ -55,7 +53,9 @@ def test_report_detail_has_sections_and_pages(client: TestClient) -> None:
         ("get", "/no-such-route", 404),
     ],
 )
-def test_errors_share_one_json_shape(client: TestClient, method: str, url: str, status: int) -> None:
+def test_errors_share_one_json_shape(
+    client: TestClient, method: str, url: str, status: int
+) -> None:
     response = client.request(method, url)
     assert response.status_code == status
     error = response.json()["error"]
