@@ -16,9 +16,15 @@ _VALUE_RE = re.compile(
     r"(?:[%‰％]|[\u4e00-\u9fffA-Za-z]{1,3})?"
 )
 _YEAR_LABEL_RE = re.compile(r"(?:19|20)\d{2}\s*年度?")
+# Written in a value's place to say "nothing here" ("无" under every column of an empty table).
+_PLACEHOLDERS = frozenset({"无", "-", "--", "—", "——", "－", "/", "／"})
 _NUMBER_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?%?|\d+(?:\.\d+)?%?")
 _TRAILING_NUMBER_RE = re.compile(r"[\d,.]+$")
 _LEADING_NUMBER_RE = re.compile(r"^[\d,.]+%?")
+
+
+# Chinese characters for regular-expression classes: CJK punctuation, ideographs, full-width forms.
+CJK_CLASS = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
 
 
 def is_cjk_char(ch: str) -> bool:
@@ -67,11 +73,11 @@ def _splits_one_number(left: str, right: str) -> bool:
 
 
 def looks_like_value(cell: str) -> bool:
-    """True if the cell holds a figure (number, percentage, quantity with a short unit)."""
+    """True if the cell holds a figure (number, percentage, quantity with a unit) or a "none"."""
     text = cell.strip()
     if not text or _YEAR_LABEL_RE.fullmatch(text):
         return False
-    return _VALUE_RE.fullmatch(text) is not None
+    return text in _PLACEHOLDERS or _VALUE_RE.fullmatch(text) is not None
 
 
 def count_header_rows(rows: Sequence[Sequence[str]]) -> int:

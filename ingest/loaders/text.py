@@ -79,4 +79,3 @@ def looks_chinese(text: str) -> bool:
         return True
     chinese = sum(1 for ch in non_ascii if is_cjk_char(ch))
     return chinese / len(non_ascii) >= _CHINESE_SHARE
-
