@@ -25,18 +25,70 @@ GROUP_LABEL = re.compile(r"(.+?)[(（]\d+(?:\.\d+)?分[)）]")  # "绩效指标(
 
 # Header words by the kind of column they head: labels name the row, text columns hold prose,
 # the others hold figures, units or operators.
-_LABEL_WORDS = ("一级指标", "二级指标", "三级指标", "指标名称", "项目名称", "年度预算数",
-                "项目资金")
+_LABEL_WORDS = (
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "指标名称",
+    "项目名称",
+    "年度预算数",
+    "项目资金",
+)
 _TEXT_WORDS = ("偏差原因", "未完成原因", "原因", "备注", "说明")
-_VALUE_WORDS = frozenset({
-    "指标性质", "指标值", "年度指标值", "年初指标值", "调整指标值", "度量单位", "计量单位",
-    "完成值", "实际完成值", "全年完成值", "权重", "分值", "得分", "指标权重", "指标得分",
-    "年初预算", "年初预算数", "全年预算数", "全年执行数", "调整后预算数", "预算执行数",
-    "预算执行率", "执行率", "指标方向性",
-})
+_VALUE_WORDS = frozenset(
+    {
+        "指标性质",
+        "指标值",
+        "年度指标值",
+        "年初指标值",
+        "调整指标值",
+        "度量单位",
+        "计量单位",
+        "完成值",
+        "实际完成值",
+        "全年完成值",
+        "权重",
+        "分值",
+        "得分",
+        "指标权重",
+        "指标得分",
+        "年初预算",
+        "年初预算数",
+        "全年预算数",
+        "全年执行数",
+        "调整后预算数",
+        "预算执行数",
+        "预算执行率",
+        "执行率",
+        "指标方向性",
+    }
+)
 _VALUE = re.compile(r"[=<>≤≥≦≧/+\-]*\s*(?:[\d.,]+\s*(?:%|‰|[\u4e00-\u9fff]{1,3})?)?|…+")
-_UNITS = frozenset({"%", "元", "万元", "个", "人", "人次", "次", "年", "月", "天", "篇", "份",
-                    "台", "件", "期", "项", "户", "家", "套", "辆", "人/年"})
+_UNITS = frozenset(
+    {
+        "%",
+        "元",
+        "万元",
+        "个",
+        "人",
+        "人次",
+        "次",
+        "年",
+        "月",
+        "天",
+        "篇",
+        "份",
+        "台",
+        "件",
+        "期",
+        "项",
+        "户",
+        "家",
+        "套",
+        "辆",
+        "人/年",
+    }
+)
 _INDEX_LABEL = re.compile(r"指标\d+")  # "指标1工程完工率": the 三级指标 slot of a template row
 _FRAGMENT = re.compile(r"指标|\([^()]{1,6}\)")  # "经济效益" + "指标", "项目资金" + "(万元)"
 _ENDS = ("评价结论", "存在问题", "改进措施", "项目负责人", "财务负责人", "年度总体目标", "联系人")
@@ -118,8 +170,9 @@ def _read_header(cells: list[_Cell], index: int) -> tuple[list[_Cell], int]:
     return header, index
 
 
-def _read_table(cells: list[_Cell], start: int, header: list[_Cell],
-                index: int) -> TableSpan | None:
+def _read_table(
+    cells: list[_Cell], start: int, header: list[_Cell], index: int
+) -> TableSpan | None:
     words = [cell.text for cell in header]
     kinds = [column_kind(word) or "value" for word in words]
     label_count = sum(1 for kind in kinds if kind == "label")
@@ -132,15 +185,19 @@ def _read_table(cells: list[_Cell], start: int, header: list[_Cell],
             groups.append([])
         groups[-1].append(cell)
         index += 1
-    rows = [TableRowSpan(start=header[0].start, end=header[-1].end, cells=words, header=words,
-                         is_header=True)]
+    rows = [
+        TableRowSpan(
+            start=header[0].start, end=header[-1].end, cells=words, header=words, is_header=True
+        )
+    ]
     previous: list[str] = []
     for group in groups:
         row = _row_cells([c.text for c in group], len(words), label_count, previous)
         filled = [c for c in group if c.text]
         if row is not None and filled:
-            rows.append(TableRowSpan(start=filled[0].start, end=filled[-1].end, cells=row,
-                                     header=words))
+            rows.append(
+                TableRowSpan(start=filled[0].start, end=filled[-1].end, cells=row, header=words)
+            )
             previous = previous if row[0].replace(" ", "") in TOTALS else row
     if len(rows) < 2:
         return None
@@ -156,8 +213,9 @@ def _ends_table(cells: list[_Cell], index: int) -> bool:
     return len(_read_header(cells, index)[0]) >= _MIN_HEADER
 
 
-def _starts_row(row: list[_Cell], cell: _Cell, following: _Cell | None, kinds: list[str],
-                label_count: int) -> bool:
+def _starts_row(
+    row: list[_Cell], cell: _Cell, following: _Cell | None, kinds: list[str], label_count: int
+) -> bool:
     """Whether `cell` opens the next row rather than continuing `row`."""
     text = cell.text
     if text.startswith("…"):
@@ -190,8 +248,9 @@ def _merge_fragments(labels: list[str]) -> list[str]:
     return merged
 
 
-def _row_cells(texts: list[str], width: int, label_count: int,
-               previous: list[str]) -> list[str] | None:
+def _row_cells(
+    texts: list[str], width: int, label_count: int, previous: list[str]
+) -> list[str] | None:
     """The row's cells under the header; None for an empty template row ("指标2", "……")."""
     split = next((i for i, t in enumerate(texts) if _is_value(t)), len(texts))
     labels, rest = _merge_fragments(texts[:split]), texts[split:]

@@ -52,16 +52,18 @@ def normalize_document(doc: LoadedDocument) -> NormalizedDocument:
         page_text, page_tables = _render_page(page, offset, running)
         if index < len(doc.pages) - 1:
             page_text += "\n"
-        pages.append(PageSpan(number=page.number, name=page.name, start=offset,
-                              end=offset + len(page_text)))
+        pages.append(
+            PageSpan(number=page.number, name=page.name, start=offset, end=offset + len(page_text))
+        )
         parts.append(page_text)
         tables.extend(page_tables)
         offset += len(page_text)
     return NormalizedDocument(text="".join(parts), pages=pages, tables=tables)
 
 
-def normalize_text(text: str, hard_wrapped: bool = False,
-                   keep_apart: frozenset[str] = frozenset()) -> str:
+def normalize_text(
+    text: str, hard_wrapped: bool = False, keep_apart: frozenset[str] = frozenset()
+) -> str:
     """One text block through every rule: widths, spaces, wrapped lines, split numbers."""
     text = clean_spaces(fold_width(text))
     if hard_wrapped:
@@ -154,24 +156,36 @@ def _column_width(lines: list[str]) -> int:
 
 def _is_wide(char: str) -> bool:
     code = ord(char)
-    return (0x1100 <= code <= 0x115F or 0x2E80 <= code <= 0xA4CF or 0xAC00 <= code <= 0xD7A3
-            or 0xF900 <= code <= 0xFAFF or 0xFE30 <= code <= 0xFE4F or 0xFF00 <= code <= 0xFF60
-            or 0xFFE0 <= code <= 0xFFE6 or code >= 0x20000 or char in "“”‘’…—")
+    return (
+        0x1100 <= code <= 0x115F
+        or 0x2E80 <= code <= 0xA4CF
+        or 0xAC00 <= code <= 0xD7A3
+        or 0xF900 <= code <= 0xFAFF
+        or 0xFE30 <= code <= 0xFE4F
+        or 0xFF00 <= code <= 0xFF60
+        or 0xFFE0 <= code <= 0xFFE6
+        or code >= 0x20000
+        or char in "“”‘’…—"
+    )
 
 
 def _running_lines(pages: list[Page]) -> frozenset[str]:
     """Lines repeated at the top or bottom of many pages (running headers, page footers)."""
     counts: Counter[str] = Counter()
     for page in pages:
-        lines = [line for block in page.blocks if isinstance(block, TextBlock)
-                 for line in fold_width(block.text).split("\n") if line.strip()]
+        lines = [
+            line
+            for block in page.blocks
+            if isinstance(block, TextBlock)
+            for line in fold_width(block.text).split("\n")
+            if line.strip()
+        ]
         counts.update({mask_digits(line) for line in lines[:1] + lines[-1:]})
     enough = max(3, len(pages) // 3)
     return frozenset(line for line, count in counts.items() if count >= enough)
 
 
-def _render_page(page: Page, offset: int,
-                 running: frozenset[str]) -> tuple[str, list[TableSpan]]:
+def _render_page(page: Page, offset: int, running: frozenset[str]) -> tuple[str, list[TableSpan]]:
     parts: list[str] = []
     tables: list[TableSpan] = []
     cursor = offset
@@ -214,14 +228,22 @@ def render_table(block: TableBlock, offset: int) -> tuple[str, TableSpan | None]
         line = _row_line(cells)
         if not line:
             continue  # an empty row carries nothing to store or quote
-        spans.append(TableRowSpan(start=cursor, end=cursor + len(line), cells=cells,
-                                  header=header, is_header=index < block.header_rows))
+        spans.append(
+            TableRowSpan(
+                start=cursor,
+                end=cursor + len(line),
+                cells=cells,
+                header=header,
+                is_header=index < block.header_rows,
+            )
+        )
         lines.append(line)
         cursor += len(line) + 1
     if not spans:
         return "\n".join(lines), None
-    return "\n".join(lines), TableSpan(start=spans[0].start, end=spans[-1].end, title=title,
-                                       rows=spans)
+    return "\n".join(lines), TableSpan(
+        start=spans[0].start, end=spans[-1].end, title=title, rows=spans
+    )
 
 
 def _row_line(cells: list[str]) -> str:

@@ -115,7 +115,8 @@ def _is_table_row(line: str) -> bool:
     # 就业支出"), or a label with its figure ("十八、自然资源海洋气象等支出 4461.67").
     later = line.split()[1:]
     return any(_match_marker(token) for token in later) or (
-        any(_FIGURE.fullmatch(token) for token in later) and not _PROSE.search(line))
+        any(_FIGURE.fullmatch(token) for token in later) and not _PROSE.search(line)
+    )
 
 
 def _nest(candidates: list[_Candidate]) -> list[tuple[_Candidate, tuple[int, str], list[str]]]:
@@ -123,8 +124,9 @@ def _nest(candidates: list[_Candidate]) -> list[tuple[_Candidate, tuple[int, str
     placed: list[tuple[_Candidate, tuple[int, str], list[str]]] = []
     open_: list[tuple[int, _Candidate]] = []  # (index in candidates, candidate), outermost first
     for index, cand in enumerate(candidates):
-        same = next((i for i in range(len(open_) - 1, -1, -1) if open_[i][1].kind == cand.kind),
-                    None)
+        same = next(
+            (i for i in range(len(open_) - 1, -1, -1) if open_[i][1].kind == cand.kind), None
+        )
         if same is not None:
             # "2." again after "2." under the same parent is a list in the text (an attachment
             # list, a quoted rule), not the next heading; a "1." restarts and is allowed.

@@ -32,8 +32,9 @@ _TABLE_TITLE = re.compile(r"(?:附)?表\s*[\d一二三四五六七八九十]+.*|
 def find_text_tables(text: str, known: list[TableSpan]) -> list[TableSpan]:
     """Pipe-row and cell-per-line tables of the text that `known` (loader tables) does not cover."""
     found = _pipe_tables(text) + cell_tables(text)
-    return sorted((t for t in found if not any(_overlap(t, k) for k in known)),
-                  key=lambda t: t.start)
+    return sorted(
+        (t for t in found if not any(_overlap(t, k) for k in known)), key=lambda t: t.start
+    )
 
 
 def row_header_text(row: TableRowSpan) -> str:
@@ -149,8 +150,10 @@ def _close(rows: list[_Row], title: str | None) -> list[TableSpan]:
     if header and widest < len(header) and _is_group_label(header[0]):
         title = title or header[0]  # a rowspan label ("绩效指标(90分)"), not a data column
         header = header[1:]
-    spans = [TableRowSpan(start=r.start, end=r.end, cells=r.cells, header=header, is_header=True)
-             for r in heads]
+    spans = [
+        TableRowSpan(start=r.start, end=r.end, cells=r.cells, header=header, is_header=True)
+        for r in heads
+    ]
     previous: list[str] | None = None
     for row in data:
         cells = align_cells(row.cells, header, group, previous)
@@ -204,8 +207,10 @@ def _choose_parent(top: list[str], sub: list[str], data: list[list[str]]) -> int
     def agreeing_rows(parent: int) -> int:
         group = (parent, parent + len(sub))
         leaves = len(top) - 1 + len(sub)
-        return sum(_sums_up(align_cells(cells, [""] * leaves, group, None)[group[0]:group[1]],
-                            total) for cells in data)
+        return sum(
+            _sums_up(align_cells(cells, [""] * leaves, group, None)[group[0] : group[1]], total)
+            for cells in data
+        )
 
     best = max(range(1, len(top)), key=lambda p: (agreeing_rows(p), p))
     return best if agreeing_rows(best) else len(top) - 1
@@ -219,8 +224,9 @@ def _sums_up(values: list[str], total: int) -> bool:
     return abs(parts - (numbers[total] or 0.0)) < 0.011
 
 
-def align_cells(cells: list[str], header: list[str], group: tuple[int, int] | None,
-                previous: list[str] | None) -> list[str]:
+def align_cells(
+    cells: list[str], header: list[str], group: tuple[int, int] | None, previous: list[str] | None
+) -> list[str]:
     """A data row's cells put under the header's columns ("" where the copy dropped a cell)."""
     missing = len(header) - len(cells)
     if missing <= 0:
@@ -236,8 +242,9 @@ def align_cells(cells: list[str], header: list[str], group: tuple[int, int] | No
     return anchored if anchored is not None else cells + [""] * missing
 
 
-def _anchor_level1(cells: list[str], header: list[str],
-                   previous: list[str] | None) -> list[str] | None:
+def _anchor_level1(
+    cells: list[str], header: list[str], previous: list[str] | None
+) -> list[str] | None:
     """Put the row's 产出指标/效益指标… under 一级指标; the cells before were merged upwards."""
     if "一级指标" not in header:
         return None

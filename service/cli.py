@@ -6,6 +6,7 @@ This module sits above every package and nothing imports it.
 from __future__ import annotations
 
 import resource
+import sys
 import time
 from pathlib import Path
 from typing import Annotated
@@ -22,7 +23,8 @@ from service.context import ServiceContext
 from service.errors import ServiceError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
-out = Console()
+# Piped output (files, tests) gets a wide console so ids and titles are not cut.
+out = Console(width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True)
 
 
