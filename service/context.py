@@ -9,7 +9,6 @@ from __future__ import annotations
 from functools import cached_property
 
 from ingest.embedding import Embedder
-
 from ingest.segmenter import Segmenter
 from ingest.store import ReportStore
 from service.config import ServiceSettings

@@ -8,9 +8,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from ingest.embedding import Embedder
 
 from ingest.config import IngestSettings
+from ingest.embedding import Embedder
 from ingest.pipeline import IngestSummary, ingest_paths
 from ingest.segmenter import Segmenter
 from service.config import ServiceSettings

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from ingest.embedding import Embedder
 
+from ingest.embedding import Embedder
 from ingest.pipeline import IngestSummary, ingest_paths
 from ingest.segmenter import Segmenter
 from ingest.store import StoreError
