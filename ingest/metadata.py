@@ -6,7 +6,7 @@ import re
 
 _TITLE_WORDS = re.compile(r"报告|决算|预算|自评表|绩效|申报表")
 _PUBLISHER_LINE = re.compile(
-    r"^[-\s]*(?:发布机构|发文机关|主管部门|单位名称)\s*[:]\s*(\S.{1,40}?)\s*$"
+    r"^[-\s]*(?:发布机构|发文机关|预算主管部门|主管部门|部门名称|单位名称)\s*[:]\s*(\S.{1,40}?)\s*$"
 )
 # The body named before the year in a title: "红河州司法局2024年度…", "上海市普陀区财政局2024年度…".
 _PUBLISHER_IN_TITLE = re.compile(

@@ -138,7 +138,7 @@ def search(
             highlight=False,
         )
         if hit.header:
-            out.print(f"   [dim]表头: {hit.header}[/dim]", highlight=False)
+            out.print(f"   [dim]{hit.header}[/dim]", highlight=False)
         out.print(f"   {hit.text}", highlight=False)
 
 

@@ -72,6 +72,9 @@ def test_reports_are_found_by_id_prefix_and_by_path(
     assert by_path is not None and by_path.publisher == "红河州司法局" and by_path.year == 2024
     assert store.find_report(by_path.id[:8]) is not None
     assert store.find_report("no-such-report") is None
+    publishers = {r.file_name: r.publisher for r in store.list_reports()}
+    assert publishers["putuo-justice-2026-budget.pdf"] == "上海市普陀区司法局"
+    assert publishers["putuo-finance-2024-final-accounts.pdf"] == "上海市普陀区财政局"
 
 
 def test_a_changed_file_replaces_its_old_version_whole(
