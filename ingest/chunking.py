@@ -94,6 +94,17 @@ def _sentences(text: str, start: int, end: int, max_chars: int) -> Iterator[_Uni
             yield from _clauses(text, s, e, max_chars)
 
 
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) of each sentence in text[start:end], white space stripped; never cut short."""
+    stop = len(text) if end is None else end
+    spans = []
+    for match in _SENTENCE.finditer(text, start, stop):
+        s, e = _strip(text, match.start(), match.end())
+        if e > s:
+            spans.append((s, e))
+    return spans
+
+
 def _clauses(text: str, start: int, end: int, max_chars: int) -> Iterator[_Unit]:
     """Cut an over-long sentence at clause marks so no chunk grows without bound.
 

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from service.config import ServiceSettings
 from service.context import ServiceContext
 from service.errors import install_error_handlers
-from service.routes import reports, search
+from service.routes import ask, reports, search
 
 
 def create_app(
@@ -34,6 +34,7 @@ def create_app(
     )
     app.state.context = ctx
     install_error_handlers(app)
+    app.include_router(ask.router)
     app.include_router(search.router)
     app.include_router(reports.router)
     return app

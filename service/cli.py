@@ -143,6 +143,43 @@ def search(
 
 
 @app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="the question, in Chinese")],
+    report: Annotated[str | None, typer.Option(help="report id or ingested file path")] = None,
+) -> None:
+    """Answer a question with cited passages (section path, page, quote)."""
+    from service.answering import answer_question
+
+    try:
+        answer = answer_question(_context(), question, report=report)
+    except ServiceError as exc:
+        err.print(f"error: {exc.message}")
+        raise typer.Exit(2) from exc
+    out.print(f"[bold]{answer.answer}[/bold]", highlight=False)
+    label = "依据" if answer.answerable else "可能相关(非依据)"
+    for n, cited in enumerate(answer.citations or answer.related, start=1):
+        page = f" 第{cited.page}页" if cited.page else ""
+        where = " > ".join(cited.section_path) or "(无章节)"
+        out.print(f"[{n}] {label}: {cited.title}{page} · {where}", highlight=False)
+        out.print("    " + _highlight_numbers(cited.quote, answer.answer), highlight=False)
+
+
+def _highlight_numbers(quote: str, answer_text: str) -> str:
+    """The quote with the figures the answer states in bold."""
+    from rich.markup import escape
+
+    from service.verify import NUMBER_PATTERN, normalise_number
+
+    stated = {normalise_number(m.group(0)) for m in NUMBER_PATTERN.finditer(answer_text)}
+    parts, last = [], 0
+    for match in NUMBER_PATTERN.finditer(quote):
+        if normalise_number(match.group(0)) in stated:
+            parts += [escape(quote[last : match.start()]), f"[bold yellow]{match.group(0)}[/]"]
+            last = match.end()
+    return "".join(parts) + escape(quote[last:])
+
+
+@app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="default: REPORTQA_HOST or 127.0.0.1")] = None,
     port: Annotated[int | None, typer.Option(help="default: REPORTQA_PORT or 8000")] = None,

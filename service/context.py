@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from ingest.embedding import Embedder
+from ingest.models import Report
 from ingest.segmenter import Segmenter
 from ingest.store import ReportStore
 from service.config import ServiceSettings
@@ -20,6 +21,7 @@ class ServiceContext:
 
     def __init__(self, settings: ServiceSettings) -> None:
         self.settings = settings
+        self._reports: dict[str, Report] = {}
 
     @cached_property
     def store(self) -> ReportStore:
@@ -33,6 +35,16 @@ class ServiceContext:
     @cached_property
     def segmenter(self) -> Segmenter:
         return Segmenter(cache_dir=self.settings.ingest.cache_dir)
+
+    def report(self, report_id: str) -> Report:
+        """A stored report with its text, cached: an id is a hash of content, so never stale."""
+        cached = self._reports.get(report_id)
+        if cached is None:
+            cached = self.store.get_report(report_id)
+            if cached is None:
+                raise KeyError(report_id)
+            self._reports[report_id] = cached
+        return cached
 
     @cached_property
     def retriever(self) -> HybridRetriever:

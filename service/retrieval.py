@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import bm25s
 import numpy as np
 from pydantic import Field
 
+from ingest.chunking import sentence_spans
 from ingest.models import Chunk
 from ingest.segmenter import Segmenter
 from ingest.store import ReportStore
@@ -36,8 +37,20 @@ class RetrievedChunk(Chunk):
     dense_similarity: float | None = None
 
 
+class Sentence(NamedTuple):
+    """A sentence of a chunk (offsets relative to the chunk) with its search tokens."""
+
+    start: int
+    end: int
+    tokens: frozenset[str]
+
+
 class _Bm25Index:
-    """A BM25 index over every stored chunk, with the chunks it was built from."""
+    """A BM25 index over every stored chunk, with the chunks' sentences and their tokens.
+
+    Sentence tokens are computed here, once per index build, so that answering can match question
+    terms on word boundaries ("电费" is not found in "水电费") without segmenting on the ask path.
+    """
 
     def __init__(self, chunks: list[Chunk], segmenter: Segmenter) -> None:
         self.chunks = chunks
@@ -45,6 +58,11 @@ class _Bm25Index:
         corpus = [segmenter.tokenize(c.embedding_text) or [""] for c in chunks]
         if chunks:
             self.model.index(corpus, show_progress=False)
+        self.sentences = {c.id: _sentences_of(c, segmenter) for c in chunks}
+        self.context = {
+            c.id: frozenset(segmenter.tokenize(" ".join([*c.section_path[-1:], c.header or ""])))
+            for c in chunks
+        }
 
     def rank(self, tokens: list[str], allowed: set[str] | None) -> list[int]:
         """Chunk positions by descending BM25 score, zero scores dropped."""
@@ -60,6 +78,11 @@ class _Bm25Index:
             if allowed is None or self.chunks[i].report_id in allowed:
                 ranked.append(int(i))
         return ranked
+
+
+def _sentences_of(chunk: Chunk, segmenter: Segmenter) -> list[Sentence]:
+    spans = [(0, len(chunk.text))] if chunk.kind == "table_row" else sentence_spans(chunk.text)
+    return [Sentence(s, e, frozenset(segmenter.tokenize(chunk.text[s:e]))) for s, e in spans]
 
 
 class HybridRetriever:
@@ -81,6 +104,13 @@ class HybridRetriever:
                 chunks = [c for rid in sorted(current) for c in self._store.chunks_of(rid)]
                 self._index = _Bm25Index(chunks, self._segmenter)
                 self._indexed_ids = current
+
+    def sentences(self, chunk: Chunk) -> tuple[list[Sentence], frozenset[str]]:
+        """A chunk's sentences with tokens, and the tokens of its section title and header."""
+        index = self._index
+        if index is None or chunk.id not in index.sentences:
+            return _sentences_of(chunk, self._segmenter), frozenset()
+        return index.sentences[chunk.id], index.context[chunk.id]
 
     def search(
         self, query: str, top_k: int = 5, report_ids: Sequence[str] | None = None

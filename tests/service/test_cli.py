@@ -59,3 +59,16 @@ def test_ingest_reports_bad_files_and_exits_non_zero(
     result = runner.invoke(cli.app, ["ingest", str(bad), str(HONGHE)])
     assert result.exit_code == 1
     assert "broken.docx" in result.output and "unchanged" in result.output
+
+
+def test_ask_prints_the_answer_and_its_cited_passage(cli_on_corpus: ServiceContext) -> None:
+    result = runner.invoke(cli.app, ["ask", "红河州司法局2024年的“三公”经费决算支出是多少?"])
+    assert result.exit_code == 0, result.output
+    assert "12.85" in result.output and "依据" in result.output
+    assert "红河州司法局2024年度部门整体支出绩效单位自评报告" in result.output
+
+
+def test_ask_refusal_shows_related_passages_as_not_support(cli_on_corpus: ServiceContext) -> None:
+    result = runner.invoke(cli.app, ["ask", "明天上海的天气怎么样?"])
+    assert result.exit_code == 0, result.output
+    assert "报告中未找到相关信息" in result.output and "依据:" not in result.output

@@ -1,0 +1,40 @@
+"""What answering returns: an answer, whether the reports hold it, and verified citations."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+NOT_FOUND = "报告中未找到相关信息"  # the fixed refusal phrase; tests and evaluation check it
+
+QuestionKind = Literal["figure", "table", "reason", "unmet", "crosscheck", "list", "unanswerable"]
+
+
+class Citation(BaseModel):
+    """A passage an answer rests on: an exact span of a report's stored text."""
+
+    report_id: str
+    title: str
+    section_path: list[str] = Field(default_factory=list)
+    page: int | None = Field(default=None, description="1-based PDF page of the quote's start")
+    start: int = Field(description="offset of the quote in the report's stored text")
+    end: int
+    quote: str = Field(description="exactly report.text[start:end]")
+
+
+class Answer(BaseModel):
+    """The reply to one question."""
+
+    question: str
+    answer: str = Field(description="short answer text, or the refusal phrase")
+    answerable: bool = Field(description="False when the reports do not hold the answer")
+    kind: QuestionKind = Field(description="the kind of question as understood")
+    report_id: str | None = Field(default=None, description="the report the question was about")
+    citations: list[Citation] = Field(
+        default_factory=list, description="support for the answer; empty on refusal"
+    )
+    related: list[Citation] = Field(
+        default_factory=list, description="可能相关: nearest passages shown on refusal, not support"
+    )
+    timings: dict[str, float] = Field(default_factory=dict, description="milliseconds per stage")

@@ -1,0 +1,129 @@
+"""POST /ask end to end: real corpus, real model, real Chroma; every citation verified here too."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ingest.pipeline import IngestSummary
+from service.answers import NOT_FOUND
+from service.app import create_app
+from service.context import ServiceContext
+from service.verify import numbers_in
+
+
+@pytest.fixture(scope="module")
+def client(corpus_context: ServiceContext, corpus_ingest: IngestSummary) -> Iterator[TestClient]:
+    with TestClient(create_app(context=corpus_context)) as test_client:
+        yield test_client
+
+
+def _ask(client: TestClient, question: str, **extra: Any) -> dict[str, Any]:
+    response = client.post("/ask", json={"question": question, **extra})
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+def _assert_quotes_are_exact(client: TestClient, body: dict[str, Any]) -> None:
+    for cited in body["citations"] + body["related"]:
+        span = client.get(
+            f"/reports/{cited['report_id']}/text",
+            params={"start": cited["start"], "end": cited["end"]},
+        ).json()
+        assert span["text"] == cited["quote"]
+    quoted = set().union(*(numbers_in(c["quote"]) for c in body["citations"]))
+    assert numbers_in(body["answer"]) <= quoted
+
+
+@pytest.mark.parametrize(
+    ("question", "figures", "kind"),
+    [
+        ("红河州司法局2024年的“三公”经费决算支出是多少?", ["12.85"], "figure"),
+        ("红河州司法局的社区矫正项目实际支出了多少资金?", ["10.92"], "table"),
+        ("普陀区财政局2024年度机关运行经费支出多少?", ["184.65"], "figure"),
+        ("红河州司法局调解成功率是多少?", ["97.60%"], "figure"),
+    ],
+)
+def test_figure_questions_are_answered_with_the_figure_quoted(
+    client: TestClient, question: str, figures: list[str], kind: str
+) -> None:
+    body = _ask(client, question)
+    assert body["answerable"] and body["kind"] == kind
+    for figure in figures:
+        assert figure in body["answer"]
+        assert any(figure in c["quote"] for c in body["citations"])
+    _assert_quotes_are_exact(client, body)
+
+
+def test_unmet_targets_are_listed_from_the_reports_own_section(client: TestClient) -> None:
+    body = _ask(client, "红河州司法局有哪些绩效指标没有完成?")
+    assert body["kind"] == "unmet" and body["answerable"]
+    for item in ("人民监督员专项业务培训", "民主法治示范村", "重新犯罪率", "0.25%"):
+        assert item in body["answer"]
+    assert body["citations"][0]["section_path"][-1].startswith("(二)绩效目标未完成原因分析")
+    _assert_quotes_are_exact(client, body)
+
+
+def test_a_reason_question_cites_the_stated_cause(client: TestClient) -> None:
+    body = _ask(client, "红河州司法局为什么中央政法转移支付资金没有列入项目收支表?")
+    assert body["answerable"] and body["kind"] == "reason"
+    assert "涉密" in body["answer"]
+    _assert_quotes_are_exact(client, body)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "上海市普陀区教育局2024年的三公经费是多少?",
+        "明天上海的天气怎么样?",
+        "红河州司法局2024年的电费支出是多少?",
+    ],
+)
+def test_questions_the_reports_do_not_answer_are_refused(client: TestClient, question: str) -> None:
+    body = _ask(client, question)
+    assert body["answer"] == NOT_FOUND and not body["answerable"]
+    assert body["citations"] == []
+    _assert_quotes_are_exact(client, body)
+
+
+def test_a_question_limited_to_one_report_cites_only_it(client: TestClient) -> None:
+    report_id = next(
+        r["id"]
+        for r in client.get("/reports").json()["data"]
+        if r["file_name"].startswith("putuo-social-work")
+    )
+    body = _ask(client, "项目支出是多少?", report=report_id[:8])
+    assert body["answerable"]
+    assert {c["report_id"] for c in body["citations"]} == {report_id}
+    assert "202.24" in body["answer"]
+
+
+@pytest.mark.parametrize(
+    ("payload", "status"),
+    [
+        ({"question": ""}, 422),
+        ({"question": "   "}, 400),
+        ({"question": "预算" * 5000}, 422),
+        ({"question": "三公经费是多少?", "report": "no-such-report"}, 404),
+        ({"question": "三公经费是多少?", "top_k": 0}, 422),
+        ({}, 422),
+    ],
+)
+def test_bad_ask_requests_get_the_error_shape(
+    client: TestClient, payload: dict[str, Any], status: int
+) -> None:
+    response = client.post("/ask", json=payload)
+    assert response.status_code == status
+    error = response.json()["error"]
+    assert error["status"] == status and error["message"]
+
+
+def test_malformed_json_gets_the_error_shape(client: TestClient) -> None:
+    response = client.post(
+        "/ask", content=b'{"question": "oops"', headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["message"]
