@@ -23,7 +23,7 @@ from service.understanding import Understanding, understand_question
 from service.unmet import unmet_section_citation
 from service.verify import numbers_in, verify_answer
 
-CANDIDATE_CHUNKS = 20
+CANDIDATE_CHUNKS = 40
 # Kinds whose answer often runs over two sentences: a fact, then its cause. A figure must stand in
 # the one sentence that also names what it measures, so figure questions take single sentences.
 _PAIRED = frozenset({"reason", "unmet", "list"})
@@ -89,6 +89,7 @@ class _Candidate:
     text: str
     rank: int
     tokens: frozenset[str]
+    context: frozenset[str]  # words of the section title and table header
     sentences: int = 1
 
 
@@ -206,7 +207,7 @@ def _candidates(
         sentences, context = retriever.sentences(hit)
         for k, first in enumerate(sentences):
             for last in sentences[k : k + width]:
-                tokens = first.tokens | last.tokens | context
+                tokens = first.tokens | last.tokens
                 text = hit.text[first.start : last.end]
                 out.append(
                     _Candidate(
@@ -216,6 +217,7 @@ def _candidates(
                         text,
                         rank,
                         tokens,
+                        context,
                         1 if last is first else 2,
                     )
                 )
@@ -223,8 +225,16 @@ def _candidates(
 
 
 def _coverage(candidate: _Candidate, terms: dict[str, float]) -> float:
-    """Weighted share of the question's terms that are words of the passage or its context."""
-    return sum(w for t, w in terms.items() if t in candidate.tokens) / sum(terms.values())
+    """Weighted share of the question's terms that are words of the passage or its context.
+
+    A term found only in the section title or table header counts half: it says where the passage
+    is, not what it states.
+    """
+    found = sum(
+        w if t in candidate.tokens else w / 2 if t in candidate.context else 0.0
+        for t, w in terms.items()
+    )
+    return found / sum(terms.values())
 
 
 def _bonus(candidate: _Candidate, understood: Understanding) -> float:
