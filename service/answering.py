@@ -76,6 +76,7 @@ _COUNT_NUM = re.compile(r"\d+\s*(?:人|件|条|辆|个|项|家|次|名|户|分|�
 _ANY_FIGURE = re.compile(
     r"\d+(?:\.\d+)?\s*(?:%|万元|亿元|元|人|件|条|辆|个|项|次|分)|\d+\.\d+|\d{2,}"
 )
+_DECIMAL = re.compile(r"\d\.\d")
 _WANTED = {"percent": _PERCENT_NUM, "amount": _AMOUNT_NUM, "count": _COUNT_NUM}
 
 
@@ -241,6 +242,8 @@ def _bonus(candidate: _Candidate, understood: Understanding) -> float:
     """Small nudges for ranking only: the wanted figure, a stated cause, brevity."""
     bonus = 0.0
     pattern = _WANTED.get(understood.wanted)
+    if understood.wanted == "amount" and candidate.chunk.kind == "table_row":
+        pattern = _DECIMAL  # tables state their unit once, in the title ("单位:万元")
     if pattern is not None and pattern.search(candidate.text):
         bonus += 0.15
     if understood.kind == "reason" and re.search(r"原因|由于|因为|因", candidate.text):
