@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from eval.cli_command import register_eval_command
 from ingest.pipeline import FileResult, expand_paths, ingest_paths
 from service import queries
 from service.config import DEFAULT_SAMPLE_DIR, ServiceSettings
@@ -197,6 +198,9 @@ def serve(
 def sample_dir() -> None:
     """Print the folder of bundled sample reports."""
     out.print(str(DEFAULT_SAMPLE_DIR))
+
+
+register_eval_command(app)
 
 
 def main() -> None:
