@@ -169,9 +169,9 @@ class ReportStore:
         wanted = [r for r in (report_ids or committed) if r in committed]
         if not wanted:
             return []
-        where: Any = (
-            {"report_id": wanted[0]} if len(wanted) == 1 else {"report_id": {"$in": wanted}}
-        )
+        where: Any = None  # no filter over all reports: Chroma's $in filter doubles query time
+        if report_ids:
+            where = {"report_id": wanted[0]} if len(wanted) == 1 else {"report_id": {"$in": wanted}}
         got = self._chunks.query(
             query_embeddings=[vector.tolist()],
             n_results=top_k,
@@ -186,6 +186,8 @@ class ReportStore:
             got["ids"][0], documents[0], metadatas[0], distances[0], strict=True
         ):
             chunk = _chunk_from(cid, doc, meta)
+            if chunk.report_id not in committed:
+                continue  # a report still being ingested (its entry is written last)
             hits.append(SearchHit(**chunk.model_dump(), score=1.0 - float(dist)))
         return hits
 

@@ -100,7 +100,7 @@ def answer_question(
     """Answer one question from the stored reports, or refuse; every citation is verified."""
     started = time.perf_counter()
     question = _checked(ctx, question)
-    reports = ctx.store.list_reports()
+    reports = ctx.reports()
     understood = understand_question(question, reports)
     report_id = get_report(ctx, report).id if report else understood.report_id
     if understood.foreign_org:

@@ -22,6 +22,7 @@ class ServiceContext:
     def __init__(self, settings: ServiceSettings) -> None:
         self.settings = settings
         self._reports: dict[str, Report] = {}
+        self._listed: tuple[frozenset[str], list[Report]] | None = None
 
     @cached_property
     def store(self) -> ReportStore:
@@ -35,6 +36,13 @@ class ServiceContext:
     @cached_property
     def segmenter(self) -> Segmenter:
         return Segmenter(cache_dir=self.settings.ingest.cache_dir)
+
+    def reports(self) -> list[Report]:
+        """The stored reports (no text), re-read only when the set of report ids changes."""
+        ids = frozenset(self.store.report_ids())
+        if self._listed is None or self._listed[0] != ids:
+            self._listed = (ids, self.store.list_reports())
+        return self._listed[1]
 
     def report(self, report_id: str) -> Report:
         """A stored report with its text, cached: an id is a hash of content, so never stale."""
