@@ -9,89 +9,18 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass
 
 from ingest.models import Report
 from ingest.sections import section_path_at
-from ingest.segmenter import Segmenter
 from service.answers import NOT_FOUND, Answer, Citation, QuestionKind
 from service.context import ServiceContext
 from service.errors import BadRequest
 from service.queries import get_report
-from service.retrieval import HybridRetriever, RetrievedChunk
+from service.retrieval import RetrievedChunk
+from service.selection import CANDIDATE_CHUNKS, choose_passages, state_passage
 from service.understanding import Understanding, understand_question
 from service.unmet import unmet_section_citation
-from service.verify import numbers_in, verify_answer
-
-CANDIDATE_CHUNKS = 40
-# Kinds whose answer often runs over two sentences: a fact, then its cause. A figure must stand in
-# the one sentence that also names what it measures, so figure questions take single sentences.
-_PAIRED = frozenset({"reason", "unmet", "list"})
-MIN_COVERAGE = 0.5  # share of the question's term weight a supporting sentence must contain
-_STOP = set(
-    [
-        "多少",
-        "是",
-        "的",
-        "了",
-        "吗",
-        "呢",
-        "什么",
-        "哪些",
-        "几",
-        "各",
-        "和",
-        "与",
-        "及",
-        "为",
-        "为什么",
-        "怎么",
-        "如何",
-        "请问",
-        "报告",
-        "中",
-        "里",
-        "年",
-        "年度",
-        "本年度",
-        "一共",
-        "分别",
-        "比例",
-        "情况",
-        "有",
-        "在",
-        "对",
-        "这个",
-        "那个",
-        "说法",
-        "都",
-        "又",
-    ]
-)
-_QUOTES = re.compile(r"[“”‘’\"'「」『』]")
-_PERCENT_NUM = re.compile(r"\d(?:[\d,]*\d)?(?:\.\d+)?%")
-_AMOUNT_NUM = re.compile(r"\d(?:[\d,]*\d)?(?:\.\d+)?\s*(?:万元|亿元|元)")
-_COUNT_NUM = re.compile(r"\d+\s*(?:人|件|条|辆|个|项|家|次|名|户|分|期)")
-# A figure, not a list marker: a number with a unit or %, a decimal, or two or more digits.
-_ANY_FIGURE = re.compile(
-    r"\d+(?:\.\d+)?\s*(?:%|万元|亿元|元|人|件|条|辆|个|项|次|分)|\d+\.\d+|\d{2,}"
-)
-_DECIMAL = re.compile(r"\d\.\d")
-_WANTED = {"percent": _PERCENT_NUM, "amount": _AMOUNT_NUM, "count": _COUNT_NUM}
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    """A sentence or table row that might answer the question."""
-
-    chunk: RetrievedChunk
-    start: int
-    end: int
-    text: str
-    rank: int
-    tokens: frozenset[str]
-    context: frozenset[str]  # words of the section title and table header
-    sentences: int = 1
+from service.verify import verify_answer
 
 
 def answer_question(
@@ -113,11 +42,11 @@ def answer_question(
         question, top_k=max(top_k, CANDIDATE_CHUNKS), report_ids=[report_id] if report_id else None
     )
     retrieved = time.perf_counter()
-    chosen = _choose(ctx.segmenter, ctx.retriever, question, understood, hits, reports)
+    chosen = choose_passages(ctx.segmenter, ctx.retriever, question, understood, hits, reports)
     if not chosen:
         return _refusal(ctx, question, understood, report_id, started, hits)
     citations = [_citation(ctx, c.chunk.report_id, c.start, c.end) for c in chosen]
-    text = "".join(_state(c) for c in chosen)
+    text = "".join(state_passage(c) for c in chosen)
     if verify_answer(text, citations, lambda rid: ctx.report(rid).text):
         return _refusal(ctx, question, understood, report_id, started, hits)
     kind: QuestionKind = (
@@ -145,127 +74,6 @@ def _checked(ctx: ServiceContext, question: str) -> str:
             f"the question is longer than {ctx.settings.max_question_chars} characters"
         )
     return question
-
-
-def _choose(
-    segmenter: Segmenter,
-    retriever: HybridRetriever,
-    question: str,
-    understood: Understanding,
-    hits: list[RetrievedChunk],
-    reports: list[Report],
-) -> list[_Candidate]:
-    """The best passage (and a second one for a two-part question), or nothing if none fits."""
-    terms = _question_terms(segmenter, question, reports)
-    if not terms:
-        return []
-    scored = sorted(
-        (
-            (coverage, coverage + _bonus(c, understood) - 0.02 * c.rank, i, c)
-            for i, c in enumerate(_candidates(retriever, hits, pairs=understood.kind in _PAIRED))
-            for coverage in [_coverage(c, terms)]
-            if coverage >= MIN_COVERAGE and _holds_wanted_figure(c, understood)
-        ),
-        key=lambda t: (-t[1], t[2]),
-    )
-    if not scored:
-        return []
-    best = scored[0][3]
-    chosen = [best]
-    if understood.multi_part:
-        for _, _, _, other in scored[1:]:
-            if numbers_in(other.text) - numbers_in(best.text) and not _overlaps(best, other):
-                chosen.append(other)
-                break
-    return sorted(chosen, key=lambda c: (c.chunk.report_id, c.start))
-
-
-def _holds_wanted_figure(candidate: _Candidate, understood: Understanding) -> bool:
-    """Figure questions need a figure in the passage itself; its kind only nudges the ranking."""
-    if understood.kind not in ("figure", "crosscheck"):
-        return True
-    return bool(_ANY_FIGURE.search(candidate.text))
-
-
-def _question_terms(segmenter: Segmenter, question: str, reports: list[Report]) -> dict[str, float]:
-    """Content terms of the question with weights; names of the reporting body are left out."""
-    names = " ".join(r.publisher or "" for r in reports)
-    terms: dict[str, float] = {}
-    for word in segmenter.tokenize(question):
-        if word in _STOP or (len(word) >= 2 and word in names) or re.fullmatch(r"20\d\d", word):
-            continue
-        terms[word] = float(min(len(word), 4)) if not word.isdigit() else 1.0
-    return terms
-
-
-def _candidates(
-    retriever: HybridRetriever, hits: list[RetrievedChunk], pairs: bool
-) -> list[_Candidate]:
-    """Sentences, table rows and, if asked, pairs of adjacent sentences (a fact and its cause)."""
-    out = []
-    width = 2 if pairs else 1
-    for rank, hit in enumerate(hits):
-        sentences, context = retriever.sentences(hit)
-        for k, first in enumerate(sentences):
-            for last in sentences[k : k + width]:
-                tokens = first.tokens | last.tokens
-                text = hit.text[first.start : last.end]
-                out.append(
-                    _Candidate(
-                        hit,
-                        hit.start + first.start,
-                        hit.start + last.end,
-                        text,
-                        rank,
-                        tokens,
-                        context,
-                        1 if last is first else 2,
-                    )
-                )
-    return out
-
-
-def _coverage(candidate: _Candidate, terms: dict[str, float]) -> float:
-    """Weighted share of the question's terms that are words of the passage or its context.
-
-    A term found only in the section title or table header counts half: it says where the passage
-    is, not what it states.
-    """
-    found = sum(
-        w if t in candidate.tokens else w / 2 if t in candidate.context else 0.0
-        for t, w in terms.items()
-    )
-    return found / sum(terms.values())
-
-
-def _bonus(candidate: _Candidate, understood: Understanding) -> float:
-    """Small nudges for ranking only: the wanted figure, a stated cause, brevity."""
-    bonus = 0.0
-    pattern = _WANTED.get(understood.wanted)
-    if understood.wanted == "amount" and candidate.chunk.kind == "table_row":
-        pattern = _DECIMAL  # tables state their unit once, in the title ("单位:万元")
-    if pattern is not None and pattern.search(candidate.text):
-        bonus += 0.15
-    if understood.kind == "reason" and re.search(r"原因|由于|因为|因", candidate.text):
-        bonus += 0.15
-    return bonus - 0.03 * (candidate.sentences - 1)
-
-
-def _overlaps(a: _Candidate, b: _Candidate) -> bool:
-    return a.chunk.report_id == b.chunk.report_id and a.start < b.end and b.start < a.end
-
-
-def _state(candidate: _Candidate) -> str:
-    """The answer sentence: the quote itself; a table row is named by its header."""
-    if candidate.chunk.kind != "table_row" or not candidate.chunk.header:
-        return candidate.text
-    header = candidate.chunk.header.removeprefix("表头: ").split(" | ")
-    cells = candidate.text.split(" | ")
-    if len(header) != len(cells):
-        return candidate.text + "。"
-    # A label that holds a number ("2024年预算数") would put an unquoted number in the answer.
-    pairs = [(h, c) for h, c in zip(header, cells, strict=True) if c]
-    return ";".join(c if re.search(r"\d", h) else f"{h}: {c}" for h, c in pairs) + "。"
 
 
 def _citation(ctx: ServiceContext, report_id: str, start: int, end: int) -> Citation:
