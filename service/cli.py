@@ -19,7 +19,7 @@ from rich.table import Table
 from eval.cli_command import register_eval_command
 from ingest.pipeline import FileResult, expand_paths, ingest_paths
 from service import queries
-from service.config import DEFAULT_SAMPLE_DIR, ServiceSettings
+from service.config import ServiceSettings
 from service.context import ServiceContext
 from service.errors import ServiceError
 
@@ -192,12 +192,6 @@ def serve(
 
     settings = ServiceSettings.from_env()
     uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
-
-
-@app.command()
-def sample_dir() -> None:
-    """Print the folder of bundled sample reports."""
-    out.print(str(DEFAULT_SAMPLE_DIR))
 
 
 register_eval_command(app)
