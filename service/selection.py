@@ -69,6 +69,7 @@ _COUNT_NUM = re.compile(r"\d+\s*(?:人|件|条|辆|个|项|家|次|名|户|分|�
 _ANY_FIGURE = re.compile(
     r"\d+(?:\.\d+)?\s*(?:%|万元|亿元|元|人|件|条|辆|个|项|次|分)|\d+\.\d+|\d{2,}"
 )
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _DECIMAL = re.compile(r"\d\.\d")
 _WANTED = {"percent": _PERCENT_NUM, "amount": _AMOUNT_NUM, "count": _COUNT_NUM}
 
@@ -104,7 +105,9 @@ def choose_passages(
             (coverage, coverage + _bonus(c, understood) - 0.02 * c.rank, i, c)
             for i, c in enumerate(_candidates(retriever, hits, pairs=understood.kind in _PAIRED))
             for coverage in [_coverage(c, terms)]
-            if coverage >= MIN_COVERAGE and _holds_wanted_figure(c, understood)
+            if coverage >= MIN_COVERAGE
+            and _holds_wanted_figure(c, understood)
+            and _row_has_value_for(c, terms)
         ),
         key=lambda t: (-t[1], t[2]),
     )
@@ -125,6 +128,30 @@ def _holds_wanted_figure(candidate: Candidate, understood: Understanding) -> boo
     if understood.kind not in ("figure", "crosscheck"):
         return True
     return bool(_ANY_FIGURE.search(candidate.text))
+
+
+def _row_has_value_for(candidate: Candidate, terms: dict[str, float]) -> bool:
+    """In a table row, a label the question names must have a value of its own.
+
+    Budget tables put two label/value groups side by side ("301 | 08 | 养老保险缴费 | 160.75 | 302 |
+    06 | 电费"): a row that names the asked item with no figure after it states another item's
+    figure, and must not answer. Rows whose labels the question does not name pass.
+    """
+    if candidate.chunk.kind != "table_row":
+        return True
+    cells = candidate.text.split(" | ")
+    named = [i for i, cell in enumerate(cells) if any(t in cell for t in terms if len(t) >= 2)]
+    return not named or any(_value_follows(cells, i) for i in named)
+
+
+def _value_follows(cells: list[str], index: int) -> bool:
+    """A figure in the cells after `index`, before the next label (a cell with Chinese text)."""
+    for cell in cells[index + 1 :]:
+        if _CJK.search(cell):
+            return False
+        if _ANY_FIGURE.search(cell) or (re.search(r"\d", cell) and "." in cell):
+            return True
+    return False
 
 
 def _question_terms(segmenter: Segmenter, question: str, reports: list[Report]) -> dict[str, float]:
