@@ -8,7 +8,6 @@ cache lives in our data folder rather than in /tmp.
 from __future__ import annotations
 
 import re
-import threading
 from importlib import resources
 from pathlib import Path
 
@@ -49,12 +48,10 @@ class Segmenter:
         if cache_dir is not None:
             cache_dir.mkdir(parents=True, exist_ok=True)
             self._tokenizer.tmp_dir = str(cache_dir)
-        self._lock = threading.Lock()
         self.terms = load_budget_terms() + list(extra_terms or [])
-        with self._lock:
-            self._tokenizer.initialize()
-            for term in self.terms:
-                self._tokenizer.add_word(term, freq=_HIGH_FREQ)
+        self._tokenizer.initialize()
+        for term in self.terms:
+            self._tokenizer.add_word(term, freq=_HIGH_FREQ)
 
     def cut(self, text: str) -> list[str]:
         """Words of `text` in order (precise mode), punctuation and spaces dropped."""

@@ -18,7 +18,7 @@ from service.errors import BadRequest
 from service.queries import get_report
 from service.retrieval import RetrievedChunk
 from service.selection import CANDIDATE_CHUNKS, choose_passages, state_passage
-from service.understanding import Understanding, understand_question
+from service.understanding import understand_question
 from service.unmet import unmet_section_citation
 from service.verify import verify_answer
 
@@ -33,9 +33,9 @@ def answer_question(
     understood = understand_question(question, reports)
     report_id = get_report(ctx, report).id if report else understood.report_id
     if understood.foreign_org:
-        return _refusal(ctx, question, understood, report_id, started)
+        return _refusal(ctx, question, report_id, started)
     if understood.kind == "unmet":
-        structured = _answer_unmet_list(ctx, question, understood, report_id, reports, started)
+        structured = _answer_unmet_list(ctx, question, report_id, reports, started)
         if structured is not None:
             return structured
     hits = ctx.retriever.search(
@@ -44,11 +44,11 @@ def answer_question(
     retrieved = time.perf_counter()
     chosen = choose_passages(ctx.segmenter, ctx.retriever, question, understood, hits, reports)
     if not chosen:
-        return _refusal(ctx, question, understood, report_id, started, hits)
+        return _refusal(ctx, question, report_id, started, hits)
     citations = [_citation(ctx, c.chunk.report_id, c.start, c.end) for c in chosen]
     text = "".join(state_passage(c) for c in chosen)
     if verify_answer(text, citations, lambda rid: ctx.report(rid).text):
-        return _refusal(ctx, question, understood, report_id, started, hits)
+        return _refusal(ctx, question, report_id, started, hits)
     kind: QuestionKind = (
         "table"
         if chosen[0].chunk.kind == "table_row" and understood.kind == "figure"
@@ -93,7 +93,6 @@ def _citation(ctx: ServiceContext, report_id: str, start: int, end: int) -> Cita
 def _answer_unmet_list(
     ctx: ServiceContext,
     question: str,
-    understood: Understanding,
     report_id: str | None,
     reports: list[Report],
     started: float,
@@ -122,7 +121,6 @@ def _answer_unmet_list(
 def _refusal(
     ctx: ServiceContext,
     question: str,
-    understood: Understanding,
     report_id: str | None,
     started: float,
     hits: list[RetrievedChunk] | None = None,

@@ -61,7 +61,6 @@ _STOP = set(
         "又",
     ]
 )
-_QUOTES = re.compile(r"[“”‘’\"'「」『』]")
 _PERCENT_NUM = re.compile(r"\d(?:[\d,]*\d)?(?:\.\d+)?%")
 _AMOUNT_NUM = re.compile(r"\d(?:[\d,]*\d)?(?:\.\d+)?\s*(?:万元|亿元|元)")
 _COUNT_NUM = re.compile(r"\d+\s*(?:人|件|条|辆|个|项|家|次|名|户|分|期)")
