@@ -116,3 +116,97 @@ class Report(BaseModel):
     text: str = Field(default="", repr=False, description="the stored, normalised report text")
     pages: list[PageSpan] = Field(default_factory=list)
     sections: list[Section] = Field(default_factory=list)
+    tables: list[TableSpan] = Field(
+        default_factory=list, description="every table found, with its rows and headers"
+    )
+
+
+class Position(BaseModel):
+    """Where a record lies in its report's stored text, so that it can be quoted and checked."""
+
+    report_id: str
+    start: int
+    end: int
+    page: int | None = None
+    section_path: list[str] = Field(default_factory=list)
+
+
+Comparison = Literal[">=", "<=", ">", "<", "=", "range"]
+
+
+class Figure(BaseModel):
+    """A number stated in a report (数字/金额/比例), with its unit and what it measures."""
+
+    value: float = Field(description="the number as written, e.g. 12.85 for '12.85万元'")
+    unit: str | None = Field(description="元/万元/亿元/%/个/人/件/…, None when none is stated")
+    normalized: float = Field(
+        description="amounts in 元, percentages in percentage points, counts as they are"
+    )
+    kind: Literal["amount", "percent", "count", "number"]
+    raw: str = Field(description="exactly report.text[start:end], e.g. '12.85万元'")
+    measure: str = Field(description="what it measures, e.g. '三公经费决算支出' or a row | column")
+    year: int | None = None
+    comparison: Comparison | None = Field(
+        default=None, description="for targets: >=, <=, >, <, = or range (不低于, 以上, ≤ …)"
+    )
+    upper: float | None = Field(default=None, description="upper bound of a range, as written")
+    in_table: bool = False
+    position: Position
+
+
+class Indicator(BaseModel):
+    """A performance indicator (绩效指标): target, actual, score, met or not, and why."""
+
+    level1: str | None = Field(default=None, description="一级指标, e.g. 产出指标")
+    level2: str | None = Field(default=None, description="二级指标, e.g. 数量指标")
+    name: str = Field(description="三级指标, the indicator itself")
+    comparison: Comparison | None = None
+    target_raw: str | None = Field(default=None, description="年度指标值 as written")
+    target_value: float | None = None
+    target_unit: str | None = None
+    actual_raw: str | None = Field(default=None, description="实际完成值 as written")
+    actual_value: float | None = None
+    actual_unit: str | None = None
+    weight: float | None = Field(default=None, description="分值")
+    score: float | None = Field(default=None, description="得分")
+    status: Literal["met", "unmet", "unknown"]
+    reason: str | None = Field(default=None, description="偏差原因 / 未完成原因 as stated")
+    reason_position: Position | None = None
+    position: Position
+
+
+class IndicatorCount(BaseModel):
+    """A stated count of indicators, e.g. '设定数量指标45条 … 完成43条'."""
+
+    category: str = Field(description="数量/质量/时效/成本/效益/满意度, or 合计 for all")
+    set_count: int | None = None
+    met_count: int | None = None
+    unmet_count: int | None = None
+    position: Position
+
+
+FindingStatus = Literal["agrees", "rounding", "inconsistent"]
+CheckKind = Literal["table_sum", "prose_sum", "ratio", "repeated", "unmet_count", "share_sum"]
+
+
+class Evidence(BaseModel):
+    """One figure a finding uses, quoted from the report."""
+
+    role: str = Field(description="e.g. 合计 / 分项 / 所述比例 / 分子 / 分母 / 第一处 / 第二处")
+    quote: str = Field(description="exactly report.text[start:end]")
+    value: float | None = None
+    position: Position
+
+
+class Finding(BaseModel):
+    """A cross-check (交叉核对) of the report's own figures, citing every figure it uses."""
+
+    check: CheckKind
+    status: FindingStatus
+    subject: str = Field(description="what was checked, e.g. '表2 实际到位资金 合计'")
+    stated: float | None = Field(default=None, description="the figure the report states")
+    computed: float | None = Field(default=None, description="what its parts give")
+    difference: float | None = None
+    unit: str | None = None
+    message: str = Field(description="one Chinese sentence an evaluator can read")
+    evidence: list[Evidence]

@@ -104,6 +104,7 @@ def build_report(path: Path, data: bytes, settings: IngestSettings) -> tuple[Rep
         text=doc.text,
         pages=doc.pages,
         sections=sections,
+        tables=tables,
     )
     return report, chunks
 
