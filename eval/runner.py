@@ -87,9 +87,10 @@ def our_system(ctx: ServiceContext, answer_fn: AnswerFn) -> System:
     def answer(question: str, report: str | None) -> Answer:
         return answer_fn(ctx, question, report=report, top_k=TOP_K)
 
+    from service.answering import ranked_passages  # see default_answer_fn
+
     def passages(question: str, report: str | None) -> list[str]:
-        hits = ctx.retriever.search(question, top_k=TOP_K, report_ids=[report] if report else None)
-        return [hit.text for hit in hits]
+        return [hit.text for hit in ranked_passages(ctx, question, report, top_k=TOP_K)]
 
     return System("ours", answer, passages)
 

@@ -17,7 +17,13 @@ from service.context import ServiceContext
 from service.errors import BadRequest
 from service.queries import get_report
 from service.retrieval import RetrievedChunk
-from service.selection import CANDIDATE_CHUNKS, choose_passages, state_passage
+from service.selection import (
+    CANDIDATE_CHUNKS,
+    choose_passages,
+    rerank,
+    score_candidates,
+    state_passage,
+)
 from service.understanding import understand_question
 from service.unmet import unmet_section_citation
 from service.verify import verify_answer
@@ -63,6 +69,38 @@ def answer_question(
         citations=citations,
         timings=_timings(started, retrieved),
     )
+
+
+def ranked_passages(
+    ctx: ServiceContext, question: str, report: str | None = None, top_k: int = 5
+) -> list[RetrievedChunk]:
+    """The chunks answering reads for `question`, best first: those the answer cites, then those
+    holding a passage that may answer it, then the rest as retrieved."""
+    question = _checked(ctx, question)
+    reports = ctx.reports()
+    understood = understand_question(question, reports)
+    report_id = get_report(ctx, report).id if report else understood.report_id
+    hits = ctx.retriever.search(
+        question, top_k=max(top_k, CANDIDATE_CHUNKS), report_ids=[report_id] if report_id else None
+    )
+    scored = score_candidates(ctx.segmenter, ctx.retriever, question, understood, hits, reports)
+    ranked = rerank(hits, scored)
+    cited = answer_question(ctx, question, report, top_k).citations
+    if not cited:
+        return ranked[:top_k]
+    first = _chunks_under(ctx, cited)
+    seen = {c.id for c in first}
+    return [*first, *(h for h in ranked if h.id not in seen)][:top_k]
+
+
+def _chunks_under(ctx: ServiceContext, citations: list[Citation]) -> list[RetrievedChunk]:
+    """The stored chunks overlapping each citation, in citation order."""
+    out: list[RetrievedChunk] = []
+    for citation in citations:
+        for chunk in ctx.store.chunks_of(citation.report_id):
+            if chunk.start < citation.end and citation.start < chunk.end:
+                out.append(RetrievedChunk(**chunk.model_dump(), score=0.0))
+    return out
 
 
 def _checked(ctx: ServiceContext, question: str) -> str:

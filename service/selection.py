@@ -96,30 +96,53 @@ def choose_passages(
     reports: list[Report],
 ) -> list[Candidate]:
     """The best passage (and a second one for a two-part question), or nothing if none fits."""
+    scored = score_candidates(segmenter, retriever, question, understood, hits, reports)
+    if not scored:
+        return []
+    best = scored[0][1]
+    chosen = [best]
+    if understood.multi_part:
+        for _, other in scored[1:]:
+            if numbers_in(other.text) - numbers_in(best.text) and not _overlaps(best, other):
+                chosen.append(other)
+                break
+    return sorted(chosen, key=lambda c: (c.chunk.report_id, c.start))
+
+
+def score_candidates(
+    segmenter: Segmenter,
+    retriever: HybridRetriever,
+    question: str,
+    understood: Understanding,
+    hits: list[RetrievedChunk],
+    reports: list[Report],
+) -> list[tuple[float, Candidate]]:
+    """Every candidate that may answer the question, best first, with its score."""
     terms = _question_terms(segmenter, question, reports)
     if not terms:
         return []
     scored = sorted(
         (
-            (coverage, coverage + _bonus(c, understood) - 0.02 * c.rank, i, c)
+            (coverage + _bonus(c, understood) - 0.02 * c.rank, i, c)
             for i, c in enumerate(_candidates(retriever, hits, pairs=understood.kind in _PAIRED))
             for coverage in [_coverage(c, terms)]
             if coverage >= MIN_COVERAGE
             and _holds_wanted_figure(c, understood)
             and _row_has_value_for(c, terms)
         ),
-        key=lambda t: (-t[1], t[2]),
+        key=lambda t: (-t[0], t[1]),
     )
-    if not scored:
-        return []
-    best = scored[0][3]
-    chosen = [best]
-    if understood.multi_part:
-        for _, _, _, other in scored[1:]:
-            if numbers_in(other.text) - numbers_in(best.text) and not _overlaps(best, other):
-                chosen.append(other)
-                break
-    return sorted(chosen, key=lambda c: (c.chunk.report_id, c.start))
+    return [(score, c) for score, _, c in scored]
+
+
+def rerank(
+    hits: list[RetrievedChunk], scored: list[tuple[float, Candidate]]
+) -> list[RetrievedChunk]:
+    """Chunks holding an answering candidate first (by its score), then the rest as retrieved."""
+    order: dict[str, int] = {}
+    for _, candidate in scored:
+        order.setdefault(candidate.chunk.id, len(order))
+    return sorted(hits, key=lambda h: order.get(h.id, len(order)))
 
 
 def _holds_wanted_figure(candidate: Candidate, understood: Understanding) -> bool:
