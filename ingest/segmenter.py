@@ -16,7 +16,7 @@ import jieba
 _TERMS_RESOURCE = "budget_terms.txt"
 # Tokens made only of punctuation, symbols or white space carry no retrieval signal.
 _NOISE = re.compile(r"^[\s\W_]+$", re.UNICODE)
-_HIGH_FREQ = 200_000
+_HIGH_FREQ = 200_000  # high enough that jieba keeps a listed term whole inside longer runs
 # Quote marks split terms ("“三公”经费"); thousands separators split numbers ("2,940.05").
 _QUOTES = re.compile(r"[“”‘’\"'「」『』]")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
@@ -24,9 +24,7 @@ _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 def _prepare(text: str) -> str:
     """Remove marks that split a term or a number without changing what it says."""
-    return _THOUSANDS.sub(
-        "", _QUOTES.sub("", text)
-    )  # high enough that jieba keeps a listed term whole inside longer runs
+    return _THOUSANDS.sub("", _QUOTES.sub("", text))
 
 
 def load_budget_terms() -> list[str]:
@@ -67,4 +65,22 @@ class Segmenter:
             w.lower()
             for w in self._tokenizer.cut_for_search(_prepare(text), HMM=True)
             if not _NOISE.match(w)
+        ]
+
+    def free_tokens(self, text: str) -> list[str]:
+        """Search tokens, less the parts that begin one character into a longer word.
+
+        Such a part is the tail of a compound whose first character is a coordinate item:
+        "水电费" and "邮电费" are not "电费", "差旅费" is not "旅费". A part behind a longer
+        modifier ("日常公用经费" → 公用经费, "重新犯罪率" → 犯罪率) still names the same thing.
+        """
+        prepared = _prepare(text)
+        word_start_at: dict[int, int] = {}
+        for _, start, end in self._tokenizer.tokenize(prepared, HMM=True):
+            for i in range(start, end):
+                word_start_at[i] = start
+        return [
+            w.lower()
+            for w, start, _ in self._tokenizer.tokenize(prepared, mode="search", HMM=True)
+            if start - word_start_at.get(start, start) != 1 and not _NOISE.match(w)
         ]

@@ -43,6 +43,7 @@ class Sentence(NamedTuple):
     start: int
     end: int
     tokens: frozenset[str]
+    free_tokens: frozenset[str]  # tokens not cut from inside a compound (Segmenter.free_tokens)
 
 
 class _Bm25Index:
@@ -82,7 +83,15 @@ class _Bm25Index:
 
 def _sentences_of(chunk: Chunk, segmenter: Segmenter) -> list[Sentence]:
     spans = [(0, len(chunk.text))] if chunk.kind == "table_row" else sentence_spans(chunk.text)
-    return [Sentence(s, e, frozenset(segmenter.tokenize(chunk.text[s:e]))) for s, e in spans]
+    return [
+        Sentence(
+            s,
+            e,
+            frozenset(segmenter.tokenize(chunk.text[s:e])),
+            frozenset(segmenter.free_tokens(chunk.text[s:e])),
+        )
+        for s, e in spans
+    ]
 
 
 class HybridRetriever:

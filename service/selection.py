@@ -61,6 +61,57 @@ _STOP = set(
         "又",
     ]
 )
+# Words that say what kind of figure is asked for, not which one: a passage that shares only these
+# with the question ("支出") is about something else ("电费支出" is not answered by "人员经费支出").
+_GENERIC = frozenset(
+    [
+        "支出",
+        "收入",
+        "经费",
+        "资金",
+        "金额",
+        "费用",
+        "预算",
+        "决算",
+        "项目",
+        "情况",
+        "完成",
+        "指标",
+        "数量",
+        "多少钱",
+        "总额",
+        "合计",
+        "总计",
+        "上年",
+        "本年",
+        "全年",
+        "年初",
+        "实际",
+        "增加",
+        "减少",
+        "增长",
+        "下降",
+        "占",
+        "安排",
+        "使用",
+        "用于",
+        "主要",
+        "其中",
+        "单位",
+        "部门",
+        "本级",
+        "具体",
+        "目标",
+        "绩效",
+        "分别",
+        "各项",
+        "原因",
+        "说明",
+        "问题",
+        "怎么",
+    ]
+)
+_ASKING = re.compile(r"\d|几|多少|哪|吗|什么")
 _PERCENT_NUM = re.compile(r"\d(?:[\d,]*\d)?(?:\.\d+)?%")
 _AMOUNT_NUM = re.compile(r"\d(?:[\d,]*\d)?(?:\.\d+)?\s*(?:万元|亿元|元)")
 _COUNT_NUM = re.compile(r"\d+\s*(?:人|件|条|辆|个|项|家|次|名|户|分|期)")
@@ -83,6 +134,7 @@ class Candidate:
     text: str
     rank: int
     tokens: frozenset[str]
+    free: frozenset[str]  # tokens not cut from inside a compound ("电费" of "水电费")
     context: frozenset[str]  # words of the section title and table header
     sentences: int = 1
 
@@ -119,7 +171,7 @@ def score_candidates(
 ) -> list[tuple[float, Candidate]]:
     """Every candidate that may answer the question, best first, with its score."""
     terms = _question_terms(segmenter, question, reports)
-    if not terms:
+    if not terms.weights:
         return []
     scored = sorted(
         (
@@ -127,8 +179,9 @@ def score_candidates(
             for i, c in enumerate(_candidates(retriever, hits, pairs=understood.kind in _PAIRED))
             for coverage in [_coverage(c, terms)]
             if coverage >= MIN_COVERAGE
+            and _holds_key(c, terms)
             and _holds_wanted_figure(c, understood)
-            and _row_has_value_for(c, terms)
+            and _row_has_value_for(c, terms.weights)
         ),
         key=lambda t: (-t[0], t[1]),
     )
@@ -143,6 +196,22 @@ def rerank(
     for _, candidate in scored:
         order.setdefault(candidate.chunk.id, len(order))
     return sorted(hits, key=lambda h: order.get(h.id, len(order)))
+
+
+def _holds_key(candidate: Candidate, terms: QuestionTerms) -> bool:
+    """At least half the weight of what some part of the question is about stands in the passage
+    or its context.
+
+    Coverage alone lets generic words carry a passage about something else; the key words are the
+    specific ones ("电费" of "电费支出是多少"). A two-part question is answered part by part.
+    """
+    if not terms.keys:
+        return True
+    where = candidate.free | candidate.context
+    return any(
+        sum(terms.weights[t] for t in key if t in where) >= 0.5 * sum(terms.weights[t] for t in key)
+        for key in terms.keys
+    )
 
 
 def _holds_wanted_figure(candidate: Candidate, understood: Understanding) -> bool:
@@ -176,15 +245,33 @@ def _value_follows(cells: list[str], index: int) -> bool:
     return False
 
 
-def _question_terms(segmenter: Segmenter, question: str, reports: list[Report]) -> dict[str, float]:
+@dataclass(frozen=True)
+class QuestionTerms:
+    """Content terms of a question with weights, and which of them stand free in it."""
+
+    weights: dict[str, float]
+    free: frozenset[str]  # not cut from inside a compound: must stand free in a passage too
+    keys: tuple[frozenset[str], ...]  # per part of the question: its free, specific words
+
+
+def _question_terms(segmenter: Segmenter, question: str, reports: list[Report]) -> QuestionTerms:
     """Content terms of the question with weights; names of the reporting body are left out."""
     names = " ".join(r.publisher or "" for r in reports)
-    terms: dict[str, float] = {}
+    weights: dict[str, float] = {}
     for word in segmenter.tokenize(question):
         if word in _STOP or (len(word) >= 2 and word in names) or re.fullmatch(r"20\d\d", word):
             continue
-        terms[word] = float(min(len(word), 4)) if not word.isdigit() else 1.0
-    return terms
+        weights[word] = float(min(len(word), 4)) if not word.isdigit() else 1.0
+    free = frozenset(segmenter.free_tokens(question)) & weights.keys()
+    keys = tuple(
+        frozenset(
+            w
+            for w in segmenter.cut(part)
+            if w in free and len(w) >= 2 and w not in _GENERIC and not _ASKING.search(w)
+        )
+        for part in re.split(r"[??;;。]", question)
+    )
+    return QuestionTerms(weights, free, tuple(k for k in keys if k))
 
 
 def _candidates(
@@ -198,6 +285,7 @@ def _candidates(
         for k, first in enumerate(sentences):
             for last in sentences[k : k + width]:
                 tokens = first.tokens | last.tokens
+                free = first.free_tokens | last.free_tokens
                 text = hit.text[first.start : last.end]
                 out.append(
                     Candidate(
@@ -207,6 +295,7 @@ def _candidates(
                         text,
                         rank,
                         tokens,
+                        free,
                         context,
                         1 if last is first else 2,
                     )
@@ -214,17 +303,22 @@ def _candidates(
     return out
 
 
-def _coverage(candidate: Candidate, terms: dict[str, float]) -> float:
+def _coverage(candidate: Candidate, terms: QuestionTerms) -> float:
     """Weighted share of the question's terms that are words of the passage or its context.
 
-    A term found only in the section title or table header counts half: it says where the passage
-    is, not what it states.
+    A term the question states as a word of its own must be one in the passage ("电费" is not
+    found in "水电费"). A term found only in the section title or table header counts half: it
+    says where the passage is, not what it states.
     """
     found = sum(
-        w if t in candidate.tokens else w / 2 if t in candidate.context else 0.0
-        for t, w in terms.items()
+        w
+        if t in candidate.free or (t not in terms.free and t in candidate.tokens)
+        else w / 2
+        if t in candidate.context
+        else 0.0
+        for t, w in terms.weights.items()
     )
-    return found / sum(terms.values())
+    return found / sum(terms.weights.values())
 
 
 def _bonus(candidate: Candidate, understood: Understanding) -> float:

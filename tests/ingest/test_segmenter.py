@@ -38,6 +38,13 @@ def test_search_tokens_include_parts_of_long_terms(segmenter: Segmenter) -> None
     assert "预算执行率" in tokens and "预算" in tokens
 
 
+def test_free_tokens_leave_out_tails_of_coordinate_compounds(segmenter: Segmenter) -> None:
+    assert "电费" not in segmenter.free_tokens("水电费、邮电费")
+    assert "电费" in segmenter.tokenize("水电费")  # BM25 still meets the part
+    assert "电费" in segmenter.free_tokens("电费支出")
+    assert "犯罪率" in segmenter.free_tokens("重新犯罪率")  # behind a modifier: the same thing
+
+
 def test_global_jieba_dictionary_is_untouched(segmenter: Segmenter) -> None:
     segmenter.cut("预算执行率")
     assert "预算执行率" not in jieba.lcut("预算执行率")

@@ -80,6 +80,9 @@ def test_a_reason_question_cites_the_stated_cause(client: TestClient) -> None:
         "上海市普陀区教育局2024年的三公经费是多少?",
         "明天上海的天气怎么样?",
         "红河州司法局2024年的土地出让收入是多少?",
+        # the report states 水电费 and 邮电费 among other costs, never 电费 on its own
+        "红河州司法局2024年的电费支出是多少?",
+        "红河州司法局2024年的差旅费是多少?",
     ],
 )
 def test_questions_the_reports_do_not_answer_are_refused(client: TestClient, question: str) -> None:
