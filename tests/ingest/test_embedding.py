@@ -196,6 +196,15 @@ def test_embedder_api(rebuilt_embedder: Embedder) -> None:
     assert float(same_text @ rebuilt_embedder.embed_query(BUDGET_SENTENCES[0])) < 0.9999
 
 
+def test_traced_query_path_gives_the_plain_vector(rebuilt_embedder: Embedder) -> None:
+    assert rebuilt_embedder._traced is not None  # the default model has the traceable shape
+    questions = ["单位有几辆公车?", "三公经费", "预算执行率" * 200, *BUDGET_SENTENCES[:3]]
+    for question in questions:  # short, long (truncated at 512 tokens) and ordinary lengths
+        fast = rebuilt_embedder.embed_query(question)
+        slow = rebuilt_embedder._encode([question], rebuilt_embedder._query_prompt)[0]
+        assert float(fast @ slow) > 0.9999
+
+
 def test_loading_never_touches_the_network(
     models_dir: Path, built_model: Path, network_attempts: list[object]
 ) -> None:
