@@ -153,6 +153,17 @@ class ReportStore:
         ]
         return sorted(chunks, key=lambda c: c.ordinal)
 
+    def vectors_of(self, report_id: str) -> dict[str, np.ndarray]:
+        """A report's chunk vectors by chunk id (for derived in-memory indexes)."""
+        got = self._chunks.get(where={"report_id": report_id}, include=["embeddings"])
+        embeddings = got["embeddings"]
+        if embeddings is None:
+            raise StoreError("Chroma returned chunks without their embeddings")
+        return {
+            cid: np.asarray(vector, dtype=np.float32)
+            for cid, vector in zip(got["ids"], embeddings, strict=True)
+        }
+
     def iter_chunks(self) -> Iterator[Chunk]:
         """Every chunk of every committed report (for derived indexes such as BM25)."""
         for report_id in self.report_ids():

@@ -18,10 +18,14 @@ from pydantic import Field
 from ingest.chunking import sentence_spans
 from ingest.models import Chunk
 from ingest.segmenter import Segmenter
-from ingest.store import ReportStore
+from ingest.store import ReportStore, SearchHit
 
 RRF_K = 60  # the usual constant: damps the weight of the very first ranks
 CANDIDATES = 50  # how deep each ranking is read before fusing
+# Up to this many chunks the derived index keeps every vector in memory (150 MB at 384-d) and
+# searches them exactly with one matrix product, far quicker than a query round trip to Chroma;
+# a larger store is searched through Chroma's own index.
+IN_MEMORY_VECTORS_MAX = 100_000
 
 
 class QueryEmbedder(Protocol):
@@ -53,8 +57,11 @@ class _Bm25Index:
     terms on word boundaries ("电费" is not found in "水电费") without segmenting on the ask path.
     """
 
-    def __init__(self, chunks: list[Chunk], segmenter: Segmenter) -> None:
+    def __init__(
+        self, chunks: list[Chunk], segmenter: Segmenter, vectors: np.ndarray | None = None
+    ) -> None:
         self.chunks = chunks
+        self.vectors = vectors  # rows aligned with `chunks`, or None: ask Chroma
         self.model = bm25s.BM25()
         corpus = [segmenter.tokenize(c.embedding_text) or [""] for c in chunks]
         if chunks:
@@ -79,6 +86,20 @@ class _Bm25Index:
             if allowed is None or self.chunks[i].report_id in allowed:
                 ranked.append(int(i))
         return ranked
+
+    def nearest(self, vector: np.ndarray, allowed: set[str] | None) -> list[tuple[int, float]]:
+        """Chunk positions and cosine similarities of the nearest vectors, best first."""
+        assert self.vectors is not None
+        similarities = self.vectors @ vector
+        if allowed is not None:
+            keep = np.fromiter(
+                (c.report_id in allowed for c in self.chunks), bool, len(self.chunks)
+            )
+            similarities = np.where(keep, similarities, -np.inf)
+        top = min(CANDIDATES, len(self.chunks))
+        best = np.argpartition(-similarities, top - 1)[:top] if top else np.array([], int)
+        best = best[np.argsort(-similarities[best], kind="stable")]
+        return [(int(i), float(similarities[i])) for i in best if np.isfinite(similarities[i])]
 
 
 def _sentences_of(chunk: Chunk, segmenter: Segmenter) -> list[Sentence]:
@@ -111,8 +132,18 @@ class HybridRetriever:
         with self._lock:
             if self._index is None or current != self._indexed_ids:
                 chunks = [c for rid in sorted(current) for c in self._store.chunks_of(rid)]
-                self._index = _Bm25Index(chunks, self._segmenter)
+                self._index = _Bm25Index(chunks, self._segmenter, self._load_vectors(chunks))
                 self._indexed_ids = current
+
+    def _load_vectors(self, chunks: list[Chunk]) -> np.ndarray | None:
+        if not chunks or len(chunks) > IN_MEMORY_VECTORS_MAX:
+            return None
+        by_id: dict[str, np.ndarray] = {}
+        for report_id in sorted({c.report_id for c in chunks}):
+            by_id.update(self._store.vectors_of(report_id))
+        if any(c.id not in by_id for c in chunks):
+            return None  # a report changed while reading: Chroma answers until the next refresh
+        return np.stack([by_id[c.id] for c in chunks])
 
     def sentences(self, chunk: Chunk) -> tuple[list[Sentence], frozenset[str]]:
         """A chunk's sentences with tokens, and the tokens of its section title and header."""
@@ -129,9 +160,7 @@ class HybridRetriever:
         assert self._index is not None
         allowed = set(report_ids) if report_ids else None
         bm25_order = self._index.rank(self._segmenter.tokenize(query), allowed)
-        dense_hits = self._store.query(
-            self._embedder.embed_query(query), top_k=CANDIDATES, report_ids=report_ids
-        )
+        dense_hits = self._dense(query, report_ids, allowed)
         fused: dict[str, RetrievedChunk] = {}
         for rank, pos in enumerate(bm25_order, start=1):
             chunk = self._index.chunks[pos]
@@ -146,3 +175,15 @@ class HybridRetriever:
             entry.dense_rank = rank
             entry.dense_similarity = hit.score
         return sorted(fused.values(), key=lambda c: -c.score)[:top_k]
+
+    def _dense(
+        self, query: str, report_ids: Sequence[str] | None, allowed: set[str] | None
+    ) -> list[SearchHit]:
+        vector = self._embedder.embed_query(query)
+        index = self._index
+        if index is None or index.vectors is None:
+            return self._store.query(vector, top_k=CANDIDATES, report_ids=report_ids)
+        return [
+            SearchHit(**index.chunks[pos].model_dump(), score=similarity)
+            for pos, similarity in index.nearest(vector, allowed)
+        ]
