@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ingest.models import Report
 from ingest.segmenter import Segmenter
 from service.retrieval import HybridRetriever, RetrievedChunk
+from service.terms import MIN_COVERAGE, coverage_of, holds_key, question_terms
 from service.understanding import Understanding
 from service.verify import numbers_in
 
@@ -20,98 +21,6 @@ CANDIDATE_CHUNKS = 40
 # Kinds whose answer often runs over two sentences: a fact, then its cause. A figure must stand in
 # the one sentence that also names what it measures, so figure questions take single sentences.
 _PAIRED = frozenset({"reason", "unmet", "list"})
-MIN_COVERAGE = 0.5  # share of the question's term weight a supporting sentence must contain
-_STOP = set(
-    [
-        "多少",
-        "是",
-        "的",
-        "了",
-        "吗",
-        "呢",
-        "什么",
-        "哪些",
-        "几",
-        "各",
-        "和",
-        "与",
-        "及",
-        "为",
-        "为什么",
-        "怎么",
-        "如何",
-        "请问",
-        "报告",
-        "中",
-        "里",
-        "年",
-        "年度",
-        "本年度",
-        "一共",
-        "分别",
-        "比例",
-        "情况",
-        "有",
-        "在",
-        "对",
-        "这个",
-        "那个",
-        "说法",
-        "都",
-        "又",
-    ]
-)
-# Words that say what kind of figure is asked for, not which one: a passage that shares only these
-# with the question ("支出") is about something else ("电费支出" is not answered by "人员经费支出").
-_GENERIC = frozenset(
-    [
-        "支出",
-        "收入",
-        "经费",
-        "资金",
-        "金额",
-        "费用",
-        "预算",
-        "决算",
-        "项目",
-        "情况",
-        "完成",
-        "指标",
-        "数量",
-        "多少钱",
-        "总额",
-        "合计",
-        "总计",
-        "上年",
-        "本年",
-        "全年",
-        "年初",
-        "实际",
-        "增加",
-        "减少",
-        "增长",
-        "下降",
-        "占",
-        "安排",
-        "使用",
-        "用于",
-        "主要",
-        "其中",
-        "单位",
-        "部门",
-        "本级",
-        "具体",
-        "目标",
-        "绩效",
-        "分别",
-        "各项",
-        "原因",
-        "说明",
-        "问题",
-        "怎么",
-    ]
-)
-_ASKING = re.compile(r"\d|几|多少|哪|吗|什么")
 _PERCENT_NUM = re.compile(r"\d(?:[\d,]*\d)?(?:\.\d+)?%")
 _AMOUNT_NUM = re.compile(r"\d(?:[\d,]*\d)?(?:\.\d+)?\s*(?:万元|亿元|元)")
 _COUNT_NUM = re.compile(r"\d+\s*(?:人|件|条|辆|个|项|家|次|名|户|分|期)")
@@ -170,16 +79,16 @@ def score_candidates(
     reports: list[Report],
 ) -> list[tuple[float, Candidate]]:
     """Every candidate that may answer the question, best first, with its score."""
-    terms = _question_terms(segmenter, question, reports)
+    terms = question_terms(segmenter, question, reports)
     if not terms.weights:
         return []
     scored = sorted(
         (
             (coverage + _bonus(c, understood) - 0.02 * c.rank, i, c)
             for i, c in enumerate(_candidates(retriever, hits, pairs=understood.kind in _PAIRED))
-            for coverage in [_coverage(c, terms)]
+            for coverage in [coverage_of(terms, c.tokens, c.free, c.context)]
             if coverage >= MIN_COVERAGE
-            and _holds_key(c, terms)
+            and holds_key(terms, c.free | c.context)
             and _holds_wanted_figure(c, understood)
             and _row_has_value_for(c, terms.weights)
         ),
@@ -196,22 +105,6 @@ def rerank(
     for _, candidate in scored:
         order.setdefault(candidate.chunk.id, len(order))
     return sorted(hits, key=lambda h: order.get(h.id, len(order)))
-
-
-def _holds_key(candidate: Candidate, terms: QuestionTerms) -> bool:
-    """At least half the weight of what some part of the question is about stands in the passage
-    or its context.
-
-    Coverage alone lets generic words carry a passage about something else; the key words are the
-    specific ones ("电费" of "电费支出是多少"). A two-part question is answered part by part.
-    """
-    if not terms.keys:
-        return True
-    where = candidate.free | candidate.context
-    return any(
-        sum(terms.weights[t] for t in key if t in where) >= 0.5 * sum(terms.weights[t] for t in key)
-        for key in terms.keys
-    )
 
 
 def _holds_wanted_figure(candidate: Candidate, understood: Understanding) -> bool:
@@ -245,35 +138,6 @@ def _value_follows(cells: list[str], index: int) -> bool:
     return False
 
 
-@dataclass(frozen=True)
-class QuestionTerms:
-    """Content terms of a question with weights, and which of them stand free in it."""
-
-    weights: dict[str, float]
-    free: frozenset[str]  # not cut from inside a compound: must stand free in a passage too
-    keys: tuple[frozenset[str], ...]  # per part of the question: its free, specific words
-
-
-def _question_terms(segmenter: Segmenter, question: str, reports: list[Report]) -> QuestionTerms:
-    """Content terms of the question with weights; names of the reporting body are left out."""
-    names = " ".join(r.publisher or "" for r in reports)
-    weights: dict[str, float] = {}
-    for word in segmenter.tokenize(question):
-        if word in _STOP or (len(word) >= 2 and word in names) or re.fullmatch(r"20\d\d", word):
-            continue
-        weights[word] = float(min(len(word), 4)) if not word.isdigit() else 1.0
-    free = frozenset(segmenter.free_tokens(question)) & weights.keys()
-    keys = tuple(
-        frozenset(
-            w
-            for w in segmenter.cut(part)
-            if w in free and len(w) >= 2 and w not in _GENERIC and not _ASKING.search(w)
-        )
-        for part in re.split(r"[??;;。]", question)
-    )
-    return QuestionTerms(weights, free, tuple(k for k in keys if k))
-
-
 def _candidates(
     retriever: HybridRetriever, hits: list[RetrievedChunk], pairs: bool
 ) -> list[Candidate]:
@@ -301,24 +165,6 @@ def _candidates(
                     )
                 )
     return out
-
-
-def _coverage(candidate: Candidate, terms: QuestionTerms) -> float:
-    """Weighted share of the question's terms that are words of the passage or its context.
-
-    A term the question states as a word of its own must be one in the passage ("电费" is not
-    found in "水电费"). A term found only in the section title or table header counts half: it
-    says where the passage is, not what it states.
-    """
-    found = sum(
-        w
-        if t in candidate.free or (t not in terms.free and t in candidate.tokens)
-        else w / 2
-        if t in candidate.context
-        else 0.0
-        for t, w in terms.weights.items()
-    )
-    return found / sum(terms.weights.values())
 
 
 def _bonus(candidate: Candidate, understood: Understanding) -> float:
