@@ -164,6 +164,7 @@ def run_eval(
         raise EvalError("no gold questions to evaluate")
     texts = load_report_texts(ctx)
     scopes = resolve_scopes(gold, texts)
+    ctx.warm_up()  # latency is measured warm: model, search index and records built
     if not scoped:  # open corpus: the system must find the report itself
         scopes = dict.fromkeys(scopes)
     ours = our_system(ctx, answer_fn or default_answer_fn())

@@ -7,26 +7,34 @@ When nothing covers the question, refuse with NOT_FOUND and show the nearest pas
 
 from __future__ import annotations
 
-import re
 import time
 
 from ingest.models import Report
 from ingest.sections import section_path_at
 from service.answers import NOT_FOUND, Answer, Citation, QuestionKind
 from service.context import ServiceContext
+from service.continuation import list_after_intro
 from service.errors import BadRequest
 from service.queries import get_report
 from service.retrieval import RetrievedChunk
 from service.selection import (
     CANDIDATE_CHUNKS,
+    Candidate,
     choose_passages,
     rerank,
     score_candidates,
     state_passage,
 )
+from service.structured import (
+    StructuredAnswer,
+    answer_from_findings,
+    answer_unmet_list,
+    asks_for_a_list,
+)
+from service.terms import question_terms
 from service.understanding import understand_question
 from service.unmet import unmet_section_citation
-from service.verify import verify_answer
+from service.verify import numbers_in, verify_answer
 
 
 def answer_question(
@@ -40,8 +48,8 @@ def answer_question(
     report_id = get_report(ctx, report).id if report else understood.report_id
     if understood.foreign_org:
         return _refusal(ctx, question, report_id, started)
-    if understood.kind == "unmet":
-        structured = _answer_unmet_list(ctx, question, report_id, reports, started)
+    if understood.kind in ("unmet", "crosscheck"):
+        structured = _answer_structured(ctx, question, understood.kind, report_id, reports, started)
         if structured is not None:
             return structured
     hits = ctx.retriever.search(
@@ -53,6 +61,8 @@ def answer_question(
         return _refusal(ctx, question, report_id, started, hits)
     citations = [_citation(ctx, c.chunk.report_id, c.start, c.end) for c in chosen]
     text = "".join(state_passage(c) for c in chosen)
+    if understood.kind in ("reason", "list") and len(chosen) == 1:
+        text, citations = _with_listed_items(ctx, question, reports, chosen[0], text, citations)
     if verify_answer(text, citations, lambda rid: ctx.report(rid).text):
         return _refusal(ctx, question, report_id, started, hits)
     kind: QuestionKind = (
@@ -69,6 +79,28 @@ def answer_question(
         citations=citations,
         timings=_timings(started, retrieved),
     )
+
+
+def _with_listed_items(
+    ctx: ServiceContext,
+    question: str,
+    reports: list[Report],
+    chosen: Candidate,
+    text: str,
+    citations: list[Citation],
+) -> tuple[str, list[Citation]]:
+    """An intro ending in a colon, extended with the items it introduces (see continuation)."""
+    report = ctx.report(chosen.chunk.report_id)
+    terms = question_terms(ctx.segmenter, question, reports)
+    words = {w for w in terms.weights if len(w) >= 2}
+
+    def about_question(title: str) -> bool:
+        return bool(words & set(ctx.segmenter.tokenize(title)))
+
+    end = list_after_intro(report.text, report.sections, chosen.end, about_question)
+    if end == chosen.end:
+        return text, citations
+    return report.text[chosen.start : end], [_citation(ctx, report.id, chosen.start, end)]
 
 
 def ranked_passages(
@@ -128,31 +160,53 @@ def _citation(ctx: ServiceContext, report_id: str, start: int, end: int) -> Cita
     )
 
 
-def _answer_unmet_list(
+def _answer_structured(
     ctx: ServiceContext,
     question: str,
+    kind: QuestionKind,
     report_id: str | None,
     reports: list[Report],
     started: float,
 ) -> Answer | None:
-    """ "哪些指标没有完成" is answered from the report's own section on unmet targets, if any."""
-    if not re.search(r"哪些|哪几|有什么", question):
-        return None
+    """Unmet targets and consistency questions, from the reports' records; None to fall back."""
     targets = [report_id] if report_id else [r.id for r in reports]
+    found: StructuredAnswer | None = None
+    if kind == "unmet" and asks_for_a_list(question):
+        found = _unmet_list(ctx, targets)
+    if found is None:
+        records = [(ctx.report(rid), ctx.records(rid)) for rid in targets]
+        found = answer_from_findings(ctx.segmenter, question, records)
+    if found is None:
+        return None
+    citations = [_citation(ctx, found.report_id, start, end) for start, end in found.spans]
+    if verify_answer(
+        found.text, citations, lambda rid: ctx.report(rid).text, allowed=found.computed
+    ):
+        return None
+    return Answer(
+        question=question,
+        answer=found.text,
+        answerable=True,
+        kind=kind,
+        report_id=found.report_id,
+        citations=citations,
+        computed=sorted(numbers_in(found.text) & found.computed),
+        timings=_timings(started, time.perf_counter()),
+    )
+
+
+def _unmet_list(ctx: ServiceContext, targets: list[str]) -> StructuredAnswer | None:
+    """A report's own section on missed targets if it has one (it is the report's own list),
+    else the unmet indicators found in its tables and prose."""
     for rid in targets:
-        found = unmet_section_citation(ctx.report(rid))
-        if found is not None:
-            span, summary = found
-            citation = _citation(ctx, rid, *span)
-            return Answer(
-                question=question,
-                answer=summary,
-                answerable=True,
-                kind="unmet",
-                report_id=rid,
-                citations=[citation],
-                timings=_timings(started, time.perf_counter()),
-            )
+        report = ctx.report(rid)
+        section = unmet_section_citation(report)
+        if section is not None:
+            span, summary = section
+            return StructuredAnswer(rid, summary, [span], frozenset())
+        listed = answer_unmet_list(report, ctx.records(rid).unmet)
+        if listed is not None:
+            return listed
     return None
 
 

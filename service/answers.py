@@ -34,6 +34,11 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(
         default_factory=list, description="support for the answer; empty on refusal"
     )
+    computed: list[str] = Field(
+        default_factory=list,
+        description="numbers the answer computed from cited figures (a sum, a recomputed ratio, a "
+        "difference); every other number in the answer is in a citation",
+    )
     related: list[Citation] = Field(
         default_factory=list, description="可能相关: nearest passages shown on refusal, not support"
     )

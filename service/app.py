@@ -21,9 +21,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Load the model and build the BM25 index before the first request, not during it.
-        _ = ctx.embedder
-        ctx.retriever.refresh()
+        # Load the model, build the index and the records before the first request, not during it.
+        ctx.warm_up()
         yield
 
     app = FastAPI(

@@ -1,4 +1,5 @@
-"""The `reportqa` command line: ingest, reports, search, serve — over the same functions as HTTP.
+"""The `reportqa` command line: ingest, reports, search, ask, check, indicators, serve, eval —
+over the same functions as HTTP.
 
 This module sits above every package and nothing imports it.
 """
@@ -157,6 +158,10 @@ def ask(
         err.print(f"error: {exc.message}")
         raise typer.Exit(2) from exc
     out.print(f"[bold]{answer.answer}[/bold]", highlight=False)
+    if answer.computed:
+        out.print(
+            f"计算所得(由下列引文中的数字算出): {', '.join(answer.computed)}", highlight=False
+        )
     label = "依据" if answer.answerable else "可能相关(非依据)"
     for n, cited in enumerate(answer.citations or answer.related, start=1):
         page = f" 第{cited.page}页" if cited.page else ""
@@ -178,6 +183,75 @@ def _highlight_numbers(quote: str, answer_text: str) -> str:
             parts += [escape(quote[last : match.start()]), f"[bold yellow]{match.group(0)}[/]"]
             last = match.end()
     return "".join(parts) + escape(quote[last:])
+
+
+@app.command()
+def check(
+    reports: Annotated[list[str], typer.Argument(help="report ids or ingested file paths")],
+    show_all: Annotated[
+        bool, typer.Option("--all", help="also list checks that agree or differ by rounding")
+    ] = False,
+) -> None:
+    """Cross-check each report's figures: sums, ratios, repeated figures, unmet counts."""
+    ctx = _context()
+    for ref in reports:
+        try:
+            report, records = queries.report_records(ctx, ref)
+        except ServiceError as exc:
+            err.print(f"error: {exc.message}")
+            raise typer.Exit(2) from exc
+        counts = records.findings_by_status()
+        out.print(
+            f"[bold]{report.title}[/bold] ({report.id}): {len(records.figures)} figures, "
+            f"{len(records.indicators)} indicators, {len(records.unmet)} unmet; findings: "
+            f"{counts['inconsistent']} inconsistent, {counts['rounding']} rounding, "
+            f"{counts['agrees']} agree",
+            highlight=False,
+        )
+        shown = [f for f in records.findings if show_all or f.status == "inconsistent"]
+        if not shown:
+            continue
+        table = Table(show_lines=True)
+        for name in ("status", "check", "finding", "figures used (page)"):
+            table.add_column(name)
+        for finding in shown:
+            used = "\n".join(
+                f"{e.role}: {e.quote}" + (f" (p.{e.position.page})" if e.position.page else "")
+                for e in finding.evidence
+            )
+            table.add_row(finding.status, finding.check, finding.message, used)
+        out.print(table)
+
+
+@app.command()
+def indicators(
+    report: Annotated[str, typer.Argument(help="report id or ingested file path")],
+    fmt: Annotated[str, typer.Option("--format", help="csv or xlsx")] = "csv",
+    output: Annotated[
+        Path | None, typer.Option("--out", help="file to write (required for xlsx)")
+    ] = None,
+) -> None:
+    """Export a report's performance indicators (绩效指标) as CSV or XLSX."""
+    from ingest.indicators import INDICATOR_COLUMNS, indicators_table
+    from service.export import indicators_csv, write_indicators
+
+    if fmt not in ("csv", "xlsx"):
+        err.print(f"error: unknown format {fmt!r}; use csv or xlsx")
+        raise typer.Exit(2)
+    if fmt == "xlsx" and output is None:
+        err.print("error: xlsx needs --out FILE")
+        raise typer.Exit(2)
+    try:
+        _, records = queries.report_records(_context(), report)
+    except ServiceError as exc:
+        err.print(f"error: {exc.message}")
+        raise typer.Exit(2) from exc
+    rows = indicators_table(records.indicators)
+    if output is None:
+        sys.stdout.write(indicators_csv(rows, INDICATOR_COLUMNS))
+        return
+    write_indicators(rows, INDICATOR_COLUMNS, output, fmt)
+    err.print(f"{len(rows)} indicators written to {output}")
 
 
 @app.command()

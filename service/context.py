@@ -13,6 +13,7 @@ from ingest.models import Report
 from ingest.segmenter import Segmenter
 from ingest.store import ReportStore
 from service.config import ServiceSettings
+from service.records import ReportRecords, build_records
 from service.retrieval import HybridRetriever
 
 
@@ -22,6 +23,7 @@ class ServiceContext:
     def __init__(self, settings: ServiceSettings) -> None:
         self.settings = settings
         self._reports: dict[str, Report] = {}
+        self._records: dict[str, ReportRecords] = {}
         self._listed: tuple[frozenset[str], list[Report]] | None = None
 
     @cached_property
@@ -53,6 +55,20 @@ class ServiceContext:
                 raise KeyError(report_id)
             self._reports[report_id] = cached
         return cached
+
+    def records(self, report_id: str) -> ReportRecords:
+        """A report's figures, indicators and findings, built on first use and kept."""
+        cached = self._records.get(report_id)
+        if cached is None:
+            cached = self._records[report_id] = build_records(self.report(report_id))
+        return cached
+
+    def warm_up(self) -> None:
+        """Load the model, build the search index and every report's records before serving."""
+        self.retriever.refresh()
+        self.embedder.embed_query("预热")
+        for listed in self.reports():
+            self.records(listed.id)
 
     @cached_property
     def retriever(self) -> HybridRetriever:

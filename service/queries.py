@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from ingest.models import Report
+from ingest.models import Figure, Finding, Report
 from service.context import ServiceContext
 from service.errors import BadRequest, NotFound
+from service.records import ReportRecords
 from service.retrieval import RetrievedChunk
 
 
@@ -45,3 +46,27 @@ def search_chunks(
         raise BadRequest("top_k must be between 1 and 50")
     report_ids = [get_report(ctx, report).id] if report else None
     return ctx.retriever.search(query, top_k=top_k, report_ids=report_ids)
+
+
+def report_records(ctx: ServiceContext, ref: str) -> tuple[Report, ReportRecords]:
+    """A report named by id, prefix or path, and its structured records."""
+    report = get_report(ctx, ref)
+    return report, ctx.records(report.id)
+
+
+def report_figures(
+    ctx: ServiceContext, ref: str, measure: str | None = None, kind: str | None = None
+) -> list[Figure]:
+    """A report's figures, optionally those whose measure contains `measure`, or of one kind."""
+    _, records = report_records(ctx, ref)
+    return [
+        f
+        for f in records.figures
+        if (measure is None or measure in f.measure) and (kind is None or f.kind == kind)
+    ]
+
+
+def report_checks(ctx: ServiceContext, ref: str, status: str | None = None) -> list[Finding]:
+    """A report's cross-check findings, inconsistent first; optionally of one status."""
+    _, records = report_records(ctx, ref)
+    return [f for f in records.findings if status is None or f.status == status]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from ingest.models import PageSpan, Report, Section
+from ingest.models import Figure, Finding, Indicator, IndicatorCount, PageSpan, Report, Section
 from service.retrieval import RetrievedChunk
 
 
@@ -25,7 +25,9 @@ class ReportPublic(BaseModel):
 
     @classmethod
     def of(cls, report: Report) -> ReportPublic:
-        return cls.model_validate(report.model_dump(exclude={"text", "pages", "sections"}))
+        return cls.model_validate(
+            report.model_dump(exclude={"text", "pages", "sections", "tables"})
+        )
 
 
 class ReportsPublic(BaseModel):
@@ -41,7 +43,7 @@ class ReportDetail(ReportPublic):
 
     @classmethod
     def of(cls, report: Report) -> ReportDetail:
-        return cls.model_validate(report.model_dump(exclude={"text"}))
+        return cls.model_validate(report.model_dump(exclude={"text", "tables"}))
 
 
 class ReportTextPublic(BaseModel):
@@ -63,3 +65,39 @@ class Health(BaseModel):
     chunks: int
     embedding_model: str
     collection: str
+
+
+class FiguresPublic(BaseModel):
+    report_id: str
+    data: list[Figure]
+    count: int
+
+
+class IndicatorsPublic(BaseModel):
+    """A report's performance indicators (绩效指标) and the counts it states (设定/完成 … 条)."""
+
+    report_id: str
+    data: list[Indicator]
+    count: int
+    stated_counts: list[IndicatorCount]
+
+
+class UnmetPublic(BaseModel):
+    """Unmet indicators with target, actual and reason; `unexplained` lists those with none."""
+
+    report_id: str
+    data: list[Indicator]
+    count: int
+    unexplained: list[str] = Field(description="names of unmet indicators with no stated reason")
+    count_findings: list[Finding] = Field(
+        description="the report's own counts of unmet indicators against those it explains"
+    )
+
+
+class ChecksPublic(BaseModel):
+    """Cross-checks of a report's figures, inconsistent first."""
+
+    report_id: str
+    data: list[Finding]
+    count: int
+    by_status: dict[str, int]

@@ -101,6 +101,17 @@ _GENERIC = frozenset(
         "说明",
         "问题",
         "怎么",
+        # the words of a consistency question say how to compare, not what
+        "一致",
+        "前后",
+        "前后一致",
+        "起来",
+        "加起来",
+        "相符",
+        "吻合",
+        "正确",
+        "准确",
+        "核对",
     ]
 )
 _ASKING = re.compile(r"\d|几|多少|哪|吗|什么")

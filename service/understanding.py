@@ -15,7 +15,9 @@ from service.answers import QuestionKind
 
 Wanted = Literal["percent", "amount", "count", "any"]
 
-_CROSSCHECK = re.compile(r"一致|对吗|对不对|写对|准确吗|正确吗|加起来|相符|吻合|核对|前后")
+_CROSSCHECK = re.compile(
+    r"一致|对吗|对不对|对了吗|写对|算对|算得对|准确吗|正确吗|有误|有没有错|加起来|相符|吻合|核对|前后|对得上"
+)
 _UNMET = re.compile(r"(没有|没|未)(完成|达到|达成|实现)|目标值和实际值|未完成")
 _REASON = re.compile(r"为什么|为何|原因|怎么回事|什么问题|哪些问题")
 _FIGURE = re.compile(r"多少|几|是什么|比例|比重|占比|率|金额|数额")

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
 from service import queries
 from service.deps import ContextDep
-from service.schemas import ReportDetail, ReportPublic, ReportsPublic, ReportTextPublic
+from service.schemas import (
+    ChecksPublic,
+    FiguresPublic,
+    IndicatorsPublic,
+    ReportDetail,
+    ReportPublic,
+    ReportsPublic,
+    ReportTextPublic,
+    UnmetPublic,
+)
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
@@ -34,3 +43,60 @@ def read_report_text(
     report = queries.get_report(ctx, report_id)
     text = queries.report_text(ctx, report.id, start, end)
     return ReportTextPublic(report_id=report.id, start=start, end=start + len(text), text=text)
+
+
+@router.get("/{report_id}/figures", response_model=FiguresPublic)
+def read_figures(
+    ctx: ContextDep,
+    report_id: str,
+    measure: Annotated[
+        str | None, Query(min_length=1, description="keep figures whose measure holds this")
+    ] = None,
+    kind: Literal["amount", "percent", "count", "number"] | None = None,
+) -> FiguresPublic:
+    """Every number the report states, with unit, normalised value, what it measures and where."""
+    report = queries.get_report(ctx, report_id)
+    figures = queries.report_figures(ctx, report.id, measure, kind)
+    return FiguresPublic(report_id=report.id, data=figures, count=len(figures))
+
+
+@router.get("/{report_id}/indicators", response_model=IndicatorsPublic)
+def read_indicators(
+    ctx: ContextDep,
+    report_id: str,
+    status: Literal["met", "unmet", "unknown"] | None = None,
+) -> IndicatorsPublic:
+    """The report's performance indicators (绩效指标) as records, and the counts it states."""
+    report, records = queries.report_records(ctx, report_id)
+    data = [i for i in records.indicators if status is None or i.status == status]
+    return IndicatorsPublic(
+        report_id=report.id, data=data, count=len(data), stated_counts=records.counts
+    )
+
+
+@router.get("/{report_id}/unmet", response_model=UnmetPublic)
+def read_unmet(ctx: ContextDep, report_id: str) -> UnmetPublic:
+    """Unmet targets with target, actual and stated reason; those with no reason are named."""
+    report, records = queries.report_records(ctx, report_id)
+    unmet = records.unmet
+    return UnmetPublic(
+        report_id=report.id,
+        data=unmet,
+        count=len(unmet),
+        unexplained=[i.name for i in unmet if not i.reason],
+        count_findings=[f for f in records.findings if f.check == "unmet_count"],
+    )
+
+
+@router.get("/{report_id}/checks", response_model=ChecksPublic)
+def read_checks(
+    ctx: ContextDep,
+    report_id: str,
+    status: Literal["agrees", "rounding", "inconsistent"] | None = None,
+) -> ChecksPublic:
+    """Cross-checks of the report's figures (sums, ratios, repeated figures, counts)."""
+    report, records = queries.report_records(ctx, report_id)
+    data = [f for f in records.findings if status is None or f.status == status]
+    return ChecksPublic(
+        report_id=report.id, data=data, count=len(data), by_status=records.findings_by_status()
+    )
