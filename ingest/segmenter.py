@@ -22,9 +22,13 @@ _QUOTES = re.compile(r"[“”‘’\"'「」『』]")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 
+# "2026年收入" must not become the word 年收入 (annual income): the 年 belongs to the year.
+_YEAR_GLUE = re.compile(r"(?<=\d{4}年)(?=[\u4e00-\u9fff])(?!度)")
+
+
 def _prepare(text: str) -> str:
-    """Remove marks that split a term or a number without changing what it says."""
-    return _THOUSANDS.sub("", _QUOTES.sub("", text))
+    """Remove marks that split a term or a number, and keep a year's 年 off the next word."""
+    return _YEAR_GLUE.sub(" ", _THOUSANDS.sub("", _QUOTES.sub("", text)))
 
 
 def load_budget_terms() -> list[str]:

@@ -58,8 +58,13 @@ class _Bm25Index:
     """
 
     def __init__(
-        self, chunks: list[Chunk], segmenter: Segmenter, vectors: np.ndarray | None = None
+        self,
+        chunks: list[Chunk],
+        segmenter: Segmenter,
+        vectors: np.ndarray | None = None,
+        table_titles: dict[str, str] | None = None,
     ) -> None:
+        table_titles = table_titles or {}
         self.chunks = chunks
         self.vectors = vectors  # rows aligned with `chunks`, or None: ask Chroma
         self.model = bm25s.BM25()
@@ -67,9 +72,23 @@ class _Bm25Index:
         if chunks:
             self.model.index(corpus, show_progress=False)
         self.sentences = {c.id: _sentences_of(c, segmenter) for c in chunks}
+        # Where a passage is (its section title, its table's title) says less than what it states.
         self.context = {
-            c.id: frozenset(segmenter.tokenize(" ".join([*c.section_path[-1:], c.header or ""])))
+            c.id: frozenset(
+                segmenter.tokenize(" ".join([*c.section_path[-1:], table_titles.get(c.id, "")]))
+            )
             for c in chunks
+        }
+        # A table row states its cells under its header's names: they are its own words.
+        self.header = {
+            c.id: Sentence(
+                0,
+                0,
+                frozenset(segmenter.tokenize(c.header)),
+                frozenset(segmenter.free_tokens(c.header)),
+            )
+            for c in chunks
+            if c.header
         }
 
     def rank(self, tokens: list[str], allowed: set[str] | None) -> list[int]:
@@ -132,8 +151,26 @@ class HybridRetriever:
         with self._lock:
             if self._index is None or current != self._indexed_ids:
                 chunks = [c for rid in sorted(current) for c in self._store.chunks_of(rid)]
-                self._index = _Bm25Index(chunks, self._segmenter, self._load_vectors(chunks))
+                self._index = _Bm25Index(
+                    chunks, self._segmenter, self._load_vectors(chunks), self._table_titles(chunks)
+                )
                 self._indexed_ids = current
+
+    def _table_titles(self, chunks: list[Chunk]) -> dict[str, str]:
+        """The title of the table each table-row chunk belongs to ("支出决算表"), when known."""
+        titles: dict[str, str] = {}
+        rows = [c for c in chunks if c.kind == "table_row"]
+        for report_id in sorted({c.report_id for c in rows}):
+            report = self._store.get_report(report_id, with_text=False)
+            if report is None:
+                continue
+            spans = [(t.start, t.end, t.title) for t in report.tables if t.title]
+            for chunk in rows:
+                if chunk.report_id == report_id:
+                    title = next((t for s, e, t in spans if s <= chunk.start < e), None)
+                    if title:
+                        titles[chunk.id] = title
+        return titles
 
     def _load_vectors(self, chunks: list[Chunk]) -> np.ndarray | None:
         if not chunks or len(chunks) > IN_MEMORY_VECTORS_MAX:
@@ -145,12 +182,13 @@ class HybridRetriever:
             return None  # a report changed while reading: Chroma answers until the next refresh
         return np.stack([by_id[c.id] for c in chunks])
 
-    def sentences(self, chunk: Chunk) -> tuple[list[Sentence], frozenset[str]]:
-        """A chunk's sentences with tokens, and the tokens of its section title and header."""
+    def sentences(self, chunk: Chunk) -> tuple[list[Sentence], frozenset[str], Sentence | None]:
+        """A chunk's sentences with tokens, the tokens of where it is (section and table
+        titles), and its table header's tokens (None for prose)."""
         index = self._index
         if index is None or chunk.id not in index.sentences:
-            return _sentences_of(chunk, self._segmenter), frozenset()
-        return index.sentences[chunk.id], index.context[chunk.id]
+            return _sentences_of(chunk, self._segmenter), frozenset(), None
+        return index.sentences[chunk.id], index.context[chunk.id], index.header.get(chunk.id)
 
     def search(
         self, query: str, top_k: int = 5, report_ids: Sequence[str] | None = None

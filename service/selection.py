@@ -13,8 +13,15 @@ from dataclasses import dataclass
 from ingest.models import Report
 from ingest.segmenter import Segmenter
 from service.retrieval import HybridRetriever, RetrievedChunk
-from service.terms import MIN_COVERAGE, coverage_of, holds_key, question_terms
-from service.understanding import Understanding
+from service.terms import (
+    MIN_COVERAGE,
+    QuestionTerms,
+    coverage_of,
+    holds_key,
+    question_terms,
+    split_parts,
+)
+from service.understanding import Understanding, wanted_figure
 from service.verify import numbers_in
 
 CANDIDATE_CHUNKS = 40
@@ -28,6 +35,9 @@ _COUNT_NUM = re.compile(r"\d+\s*(?:人|件|条|辆|个|项|家|次|名|户|分|�
 _ANY_FIGURE = re.compile(
     r"\d+(?:\.\d+)?\s*(?:%|万元|亿元|元|人|件|条|辆|个|项|次|分)|\d+\.\d+|\d{2,}"
 )
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+# A part of a two-part question is answered by a passage holding this much of the whole question.
+_PART_WHOLE_COVERAGE = 0.3
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _DECIMAL = re.compile(r"\d\.\d")
 _WANTED = {"percent": _PERCENT_NUM, "amount": _AMOUNT_NUM, "count": _COUNT_NUM}
@@ -42,9 +52,10 @@ class Candidate:
     end: int
     text: str
     rank: int
-    tokens: frozenset[str]
+    tokens: frozenset[str]  # a table row's include its header's: its cells are named by them
     free: frozenset[str]  # tokens not cut from inside a compound ("电费" of "水电费")
-    context: frozenset[str]  # words of the section title and table header
+    context: frozenset[str]  # words of the section title and table title
+    own: frozenset[str]  # free tokens of the passage's own text (a row's cells, not its header)
     sentences: int = 1
 
 
@@ -56,14 +67,19 @@ def choose_passages(
     hits: list[RetrievedChunk],
     reports: list[Report],
 ) -> list[Candidate]:
-    """The best passage (and a second one for a two-part question), or nothing if none fits."""
+    """The best passage for each part of the question (and a second one for "各/分别"
+    questions), or nothing if no part is answered."""
     scored = score_candidates(segmenter, retriever, question, understood, hits, reports)
     if not scored:
         return []
-    best = scored[0][1]
-    chosen = [best]
-    if understood.multi_part:
-        for _, other in scored[1:]:
+    chosen: list[Candidate] = []
+    for part in sorted({p for _, _, p in scored}):
+        best = next(c for _, c, p in scored if p == part)
+        if not any(_overlaps(best, c) for c in chosen):
+            chosen.append(best)
+    if understood.multi_part and len(chosen) == 1:
+        best = chosen[0]
+        for _, other, _ in scored[1:]:
             if numbers_in(other.text) - numbers_in(best.text) and not _overlaps(best, other):
                 chosen.append(other)
                 break
@@ -77,32 +93,53 @@ def score_candidates(
     understood: Understanding,
     hits: list[RetrievedChunk],
     reports: list[Report],
-) -> list[tuple[float, Candidate]]:
-    """Every candidate that may answer the question, best first, with its score."""
-    terms = question_terms(segmenter, question, reports)
-    if not terms.weights:
+) -> list[tuple[float, Candidate, int]]:
+    """Every candidate that may answer the question or one of its parts, best first, with its
+    score and the part it answers (0 for a one-part question).
+
+    A part alone is often too short to say what it asks ("比上年增加多少?"), so a candidate for a
+    part must also hold some of the whole question's words.
+    """
+    whole = question_terms(segmenter, question, reports)
+    if not whole.weights:
         return []
-    scored = sorted(
-        (
-            (coverage + _bonus(c, understood) - 0.02 * c.rank, i, c)
-            for i, c in enumerate(_candidates(retriever, hits, pairs=understood.kind in _PAIRED))
-            for coverage in [coverage_of(terms, c.tokens, c.free, c.context)]
-            if coverage >= MIN_COVERAGE
-            and holds_key(terms, c.free | c.context)
-            and _holds_wanted_figure(c, understood)
-            and _row_has_value_for(c, terms.weights)
-        ),
-        key=lambda t: (-t[0], t[1]),
-    )
-    return [(score, c) for score, _, c in scored]
+    parts = split_parts(question)
+    part_terms = [question_terms(segmenter, p, reports) for p in parts] if len(parts) > 1 else []
+    part_terms = [t for t in part_terms if t.weights]
+    asked = [(whole, understood.wanted, MIN_COVERAGE)]
+    if len(part_terms) > 1:
+        asked = [
+            (t, wanted_figure(p), MIN_COVERAGE) for t, p in zip(part_terms, parts, strict=False)
+        ]
+    years = _years_in(question)
+    year_of = {r.id: r.year for r in reports}
+    scored = []
+    for i, c in enumerate(_candidates(retriever, hits, pairs=understood.kind in _PAIRED)):
+        if not _year_fits(c, years, year_of.get(c.chunk.report_id)):
+            continue
+        whole_coverage = coverage_of(whole, c.tokens, c.free, c.context)
+        for part, (terms, wanted, threshold) in enumerate(asked):
+            coverage = coverage_of(terms, c.tokens, c.free, c.context)
+            if (
+                coverage >= threshold
+                and (len(asked) == 1 or whole_coverage >= _PART_WHOLE_COVERAGE)
+                and holds_key(terms, c.free | c.context)
+                and _row_names_something(c, terms)
+                and _holds_wanted_figure(c, understood)
+                and _row_has_value_for(c, terms.weights)
+            ):
+                score = coverage + _bonus(c, understood.kind, wanted) - 0.02 * c.rank
+                scored.append((score, i, c, part))
+    scored.sort(key=lambda t: (-t[0], t[1]))
+    return [(score, c, part) for score, _, c, part in scored]
 
 
 def rerank(
-    hits: list[RetrievedChunk], scored: list[tuple[float, Candidate]]
+    hits: list[RetrievedChunk], scored: list[tuple[float, Candidate, int]]
 ) -> list[RetrievedChunk]:
     """Chunks holding an answering candidate first (by its score), then the rest as retrieved."""
     order: dict[str, int] = {}
-    for _, candidate in scored:
+    for _, candidate, _ in scored:
         order.setdefault(candidate.chunk.id, len(order))
     return sorted(hits, key=lambda h: order.get(h.id, len(order)))
 
@@ -111,7 +148,38 @@ def _holds_wanted_figure(candidate: Candidate, understood: Understanding) -> boo
     """Figure questions need a figure in the passage itself; its kind only nudges the ranking."""
     if understood.kind not in ("figure", "crosscheck"):
         return True
-    return bool(_ANY_FIGURE.search(candidate.text))
+    return has_figure(candidate.text)
+
+
+def has_figure(text: str) -> bool:
+    """A quantity stated in the text; a year ("2024年") or a date is not one."""
+    return any(
+        not _YEAR.fullmatch(m.group(0)) or not text.startswith(("年", "月"), m.end())
+        for m in _ANY_FIGURE.finditer(text)
+    )
+
+
+def _years_in(text: str) -> set[int]:
+    return {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?=年)", text)}
+
+
+def _year_fits(candidate: Candidate, years: set[int], report_year: int | None) -> bool:
+    """A question about a year is answered by a passage about that year: one that names it, or
+    names no year in a report about it. A passage naming only other years is about them."""
+    if not years:
+        return True
+    stated = _years_in(candidate.text)
+    if stated:
+        return bool(stated & years)
+    return report_year is None or report_year in years
+
+
+def _row_names_something(candidate: Candidate, terms: QuestionTerms) -> bool:
+    """A table row must name something the question is about in its own cells: a header shared
+    by every row of its table cannot tell which row answers."""
+    if candidate.chunk.kind != "table_row" or not terms.keys:
+        return True
+    return any(terms.found_in(t, candidate.own) for key in terms.keys for t in key)
 
 
 def _row_has_value_for(candidate: Candidate, terms: dict[str, float]) -> bool:
@@ -145,11 +213,14 @@ def _candidates(
     out = []
     width = 2 if pairs else 1
     for rank, hit in enumerate(hits):
-        sentences, context = retriever.sentences(hit)
+        sentences, context, header = retriever.sentences(hit)
         for k, first in enumerate(sentences):
             for last in sentences[k : k + width]:
+                own = first.free_tokens | last.free_tokens
                 tokens = first.tokens | last.tokens
-                free = first.free_tokens | last.free_tokens
+                free = own
+                if header is not None:
+                    tokens, free = tokens | header.tokens, free | header.free_tokens
                 text = hit.text[first.start : last.end]
                 out.append(
                     Candidate(
@@ -161,21 +232,22 @@ def _candidates(
                         tokens,
                         free,
                         context,
+                        own,
                         1 if last is first else 2,
                     )
                 )
     return out
 
 
-def _bonus(candidate: Candidate, understood: Understanding) -> float:
+def _bonus(candidate: Candidate, kind: str, wanted: str) -> float:
     """Small nudges for ranking only: the wanted figure, a stated cause, brevity."""
     bonus = 0.0
-    pattern = _WANTED.get(understood.wanted)
-    if understood.wanted == "amount" and candidate.chunk.kind == "table_row":
+    pattern = _WANTED.get(wanted)
+    if wanted == "amount" and candidate.chunk.kind == "table_row":
         pattern = _DECIMAL  # tables state their unit once, in the title ("单位:万元")
     if pattern is not None and pattern.search(candidate.text):
         bonus += 0.15
-    if understood.kind == "reason" and re.search(r"原因|由于|因为|因", candidate.text):
+    if kind == "reason" and re.search(r"原因|由于|因为|因", candidate.text):
         bonus += 0.15
     return bonus - 0.03 * (candidate.sentences - 1)
 

@@ -117,6 +117,23 @@ _GENERIC = frozenset(
 _ASKING = re.compile(r"\d|几|多少|哪|吗|什么")
 
 
+# Words a citizen uses for what reports call otherwise; each group is one meaning.
+_SYNONYM_GROUPS = (
+    ("车", "车辆", "公车", "公务车", "公务用车", "汽车"),
+    ("人数", "人员", "职工"),
+    ("花", "花了", "支出", "开支", "花费", "用了"),
+    ("增加", "增长", "上升", "多了"),
+    ("减少", "下降", "降低", "少了"),
+    ("上一年", "上年", "去年", "上年度", "上一年度"),
+    ("今年", "本年", "本年度", "当年"),
+    ("执行率", "完成率", "执行进度"),
+    ("经费", "费用"),
+)
+_SYNONYMS = {word: frozenset(group) - {word} for group in _SYNONYM_GROUPS for word in group}
+# Words that ask (几辆, 多少钱, 哪些) say what kind of answer is wanted, never what it is about.
+_ASKING_WORD = re.compile(r"几|多少|哪|什么|怎样|如何")
+
+
 @dataclass(frozen=True)
 class QuestionTerms:
     """Content terms of a question with weights, and which of them stand free in it."""
@@ -125,13 +142,22 @@ class QuestionTerms:
     free: frozenset[str]  # not cut from inside a compound: must stand free in a passage too
     keys: tuple[frozenset[str], ...]  # per part of the question: its free, specific words
 
+    def found_in(self, term: str, words: frozenset[str]) -> bool:
+        """The term, or a word meaning the same, is among `words`."""
+        return term in words or not _SYNONYMS.get(term, frozenset()).isdisjoint(words)
+
 
 def question_terms(segmenter: Segmenter, question: str, reports: list[Report]) -> QuestionTerms:
     """Content terms of the question with weights; names of the reporting body are left out."""
     names = " ".join(r.publisher or "" for r in reports)
     weights: dict[str, float] = {}
     for word in segmenter.tokenize(question):
-        if word in _STOP or (len(word) >= 2 and word in names) or re.fullmatch(r"20\d\d", word):
+        if (
+            word in _STOP
+            or _ASKING_WORD.search(word)
+            or (len(word) >= 2 and word in names)
+            or re.fullmatch(r"(?:19|20)\d\d", word)
+        ):
             continue
         weights[word] = float(min(len(word), 4)) if not word.isdigit() else 1.0
     free = frozenset(segmenter.free_tokens(question)) & weights.keys()
@@ -141,9 +167,14 @@ def question_terms(segmenter: Segmenter, question: str, reports: list[Report]) -
             for w in segmenter.cut(part)
             if w in free and len(w) >= 2 and w not in _GENERIC and not _ASKING.search(w)
         )
-        for part in re.split(r"[??;;。]", question)
+        for part in split_parts(question)
     )
     return QuestionTerms(weights, free, tuple(k for k in keys if k))
+
+
+def split_parts(question: str) -> list[str]:
+    """The parts of a question that asks several things ("…是多少?比上年增加多少?")."""
+    return [part for part in re.split(r"[??;;。]", question) if part.strip()]
 
 
 def holds_key(terms: QuestionTerms, words: frozenset[str]) -> bool:
@@ -156,7 +187,8 @@ def holds_key(terms: QuestionTerms, words: frozenset[str]) -> bool:
     if not terms.keys:
         return True
     return any(
-        sum(terms.weights[t] for t in key if t in words) >= 0.5 * sum(terms.weights[t] for t in key)
+        sum(terms.weights[t] for t in key if terms.found_in(t, words))
+        >= 0.5 * sum(terms.weights[t] for t in key)
         for key in terms.keys
     )
 
@@ -167,11 +199,17 @@ def coverage_of(
     """Weighted share of the question's terms that are words of the passage or its context.
 
     A term the question states as a word of its own must be one in the passage ("电费" is not
-    found in "水电费"). A term found only in the section title or table header counts half: it
+    found in "水电费"). A term found only in the section title or table title counts half: it
     says where the passage is, not what it states.
     """
+    if not terms.weights:
+        return 0.0
     found = sum(
-        w if t in free or (t not in terms.free and t in tokens) else w / 2 if t in context else 0.0
+        w
+        if terms.found_in(t, free) or (t not in terms.free and terms.found_in(t, tokens))
+        else w / 2
+        if terms.found_in(t, context)
+        else 0.0
         for t, w in terms.weights.items()
     )
     return found / sum(terms.weights.values())

@@ -27,6 +27,8 @@ _AMOUNT = re.compile(r"预算|支出|收入|资金|经费|金额|费用|拨款|�
 # An organisation the question names: a place or body name ending in a body suffix.
 _ORG = re.compile(
     r"([\u4e00-\u9fff]{2,14}?(?:局|厅|委员会|工作部|宣传部|组织部|办公室|政府|法院|检察院|中心))"
+    # 政府 in 政府采购 / 政府性基金 / 政府购买服务 names a kind of spending, not a body
+    r"(?!采购|性|购买|投资|债务|会计|信息|补助|预算|资金)"
 )
 _DIGITS = re.compile(r"\d+年?度?")
 _MIN_OVERLAP = 3  # characters of a publisher's name the question must share to pick its report
@@ -97,7 +99,7 @@ def detect_report(question: str, reports: Sequence[Report]) -> str | None:
 def foreign_organisation(question: str, reports: Sequence[Report]) -> str | None:
     """An organisation named in the question whose kind of body no report is about."""
     names = [r.publisher or r.title for r in reports]
-    for match in _ORG.finditer(question):
+    for match in _ORG.finditer(_DIGITS.sub(" ", question)):
         org = match.group(1)
         suffix = org[-3:]
         if not any(suffix in name for name in names) and not any(
