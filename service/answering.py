@@ -7,6 +7,7 @@ When nothing covers the question, refuse with NOT_FOUND and show the nearest pas
 
 from __future__ import annotations
 
+import re
 import time
 
 from ingest.models import Report
@@ -28,6 +29,7 @@ from service.selection import (
 from service.structured import (
     StructuredAnswer,
     answer_from_findings,
+    answer_from_indicators,
     answer_unmet_list,
     asks_for_a_list,
 )
@@ -35,6 +37,9 @@ from service.terms import question_terms
 from service.understanding import understand_question
 from service.unmet import unmet_section_citation
 from service.verify import numbers_in, verify_answer
+
+# A question about one indicator: whether it was met, its target or its actual value.
+_ABOUT_AN_INDICATOR = re.compile(r"指标|目标值|完成了吗|完成没有|达到了吗|达标|实际完成")
 
 
 def answer_question(
@@ -48,7 +53,7 @@ def answer_question(
     report_id = get_report(ctx, report).id if report else understood.report_id
     if understood.foreign_org:
         return _refusal(ctx, question, report_id, started)
-    if understood.kind in ("unmet", "crosscheck"):
+    if understood.kind in ("unmet", "crosscheck") or _ABOUT_AN_INDICATOR.search(question):
         structured = _answer_structured(ctx, question, understood.kind, report_id, reports, started)
         if structured is not None:
             return structured
@@ -171,10 +176,14 @@ def _answer_structured(
     """Unmet targets and consistency questions, from the reports' records; None to fall back."""
     targets = [report_id] if report_id else [r.id for r in reports]
     found: StructuredAnswer | None = None
+    records = [(ctx.report(rid), ctx.records(rid)) for rid in targets]
     if kind == "unmet" and asks_for_a_list(question):
         found = _unmet_list(ctx, targets)
+    if found is None and kind == "crosscheck":
+        found = answer_from_findings(ctx.segmenter, question, records)
     if found is None:
-        records = [(ctx.report(rid), ctx.records(rid)) for rid in targets]
+        found = answer_from_indicators(ctx.segmenter, question, records)
+    if found is None and kind == "unmet":
         found = answer_from_findings(ctx.segmenter, question, records)
     if found is None:
         return None

@@ -8,7 +8,7 @@ index time) and, for figure questions, a figure; the wanted kind of figure only 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.models import Report
 from ingest.segmenter import Segmenter
@@ -35,6 +35,11 @@ _COUNT_NUM = re.compile(r"\d+\s*(?:人|件|条|辆|个|项|家|次|名|户|分|�
 _ANY_FIGURE = re.compile(
     r"\d+(?:\.\d+)?\s*(?:%|万元|亿元|元|人|件|条|辆|个|项|次|分)|\d+\.\d+|\d{2,}"
 )
+# A contents line ("8.…预算表 ………… 12") names a table; it never answers.
+_TABLE_OF_CONTENTS = re.compile(r"…{3,}|\.{6,}|·{6,}")
+_COMPARED_YEAR = re.compile(r"(?:比|较|与|同|相比|对比|低于|高于)\s*(?:19|20)\d{2}\s*年")
+_ASKS_WHY = re.compile(r"为什么|为何|原因")
+_CAUSE = re.compile(r"原因|由于|因为")
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 # A part of a two-part question is answered by a passage holding this much of the whole question.
 _PART_WHOLE_COVERAGE = 0.3
@@ -77,13 +82,36 @@ def choose_passages(
         best = next(c for _, c, p in scored if p == part)
         if not any(_overlaps(best, c) for c in chosen):
             chosen.append(best)
-    if understood.multi_part and len(chosen) == 1:
+    if _ASKS_WHY.search(question) and understood.kind != "reason" and len(chosen) == 1:
+        chosen[0] = _with_stated_cause(retriever, chosen[0])
+    if understood.multi_part and len(chosen) == 1 and chosen[0].sentences == 1:
         best = chosen[0]
         for _, other, _ in scored[1:]:
             if numbers_in(other.text) - numbers_in(best.text) and not _overlaps(best, other):
                 chosen.append(other)
                 break
     return sorted(chosen, key=lambda c: (c.chunk.report_id, c.start))
+
+
+def _with_stated_cause(retriever: HybridRetriever, candidate: Candidate) -> Candidate:
+    """A figure and the sentence after it when that one states its cause ("…的主要原因:…")."""
+    sentences, _, _ = retriever.sentences(candidate.chunk)
+    offset = candidate.end - candidate.chunk.start
+    following = next((s for s in sentences if s.start >= offset), None)
+    if following is None:
+        return candidate
+    text = candidate.chunk.text[following.start : following.end]
+    if not _CAUSE.search(text):
+        return candidate
+    return replace(
+        candidate,
+        end=candidate.chunk.start + following.end,
+        text=candidate.chunk.text[candidate.start - candidate.chunk.start : following.end],
+        tokens=candidate.tokens | following.tokens,
+        free=candidate.free | following.free_tokens,
+        own=candidate.own | following.free_tokens,
+        sentences=candidate.sentences + 1,
+    )
 
 
 def score_candidates(
@@ -163,12 +191,18 @@ def _years_in(text: str) -> set[int]:
     return {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?=年)", text)}
 
 
+def _years_about(text: str) -> set[int]:
+    """The years a passage states figures for; "比2023年度增加" compares with a year, it is not
+    about it."""
+    return _years_in(_COMPARED_YEAR.sub("", text))
+
+
 def _year_fits(candidate: Candidate, years: set[int], report_year: int | None) -> bool:
     """A question about a year is answered by a passage about that year: one that names it, or
     names no year in a report about it. A passage naming only other years is about them."""
     if not years:
         return True
-    stated = _years_in(candidate.text)
+    stated = _years_about(candidate.text)
     if stated:
         return bool(stated & years)
     return report_year is None or report_year in years
@@ -215,6 +249,10 @@ def _candidates(
     for rank, hit in enumerate(hits):
         sentences, context, header = retriever.sentences(hit)
         for k, first in enumerate(sentences):
+            if _TABLE_OF_CONTENTS.search(hit.text[first.start : first.end]):
+                continue
+            if k > 0 and hit.text.startswith("其中", first.start):
+                first = sentences[k - 1]  # "其中:…" lists parts of the sentence before it
             for last in sentences[k : k + width]:
                 own = first.free_tokens | last.free_tokens
                 tokens = first.tokens | last.tokens

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ingest.chunking import sentence_spans
 from ingest.models import Finding, Indicator, Position, Report
 from ingest.segmenter import Segmenter
-from service.records import ReportRecords
+from service.records import FINDING_ORDER, ReportRecords
 from service.terms import MIN_COVERAGE, coverage_of, holds_key, question_terms
 from service.verify import normalise_number
 
@@ -23,6 +23,9 @@ _STATUS_LEAD = {
     "agrees": "一致",
 }
 _MAX_UNMET_LISTED = 30
+_STATUS_SAID = {"met": "已完成", "unmet": "未完成", "unknown": "报告未明确是否完成"}
+_NAME_MATCH = 0.7  # share of an indicator's name the question must repeat to be about it
+_NEAR_TIE = 0.15  # coverage within this of the best finding's counts as matching as well
 
 
 @dataclass(frozen=True)
@@ -42,20 +45,22 @@ def answer_from_findings(
     terms = question_terms(segmenter, question, [report for report, _ in records])
     if not terms.weights:
         return None
-    best: tuple[float, Report, Finding] | None = None
+    matched: list[tuple[float, Report, Finding]] = []
     for report, found in records:
         for finding in found.findings:
-            words = " ".join([finding.subject, finding.message, *_section_words(finding)])
+            words = " ".join([finding.subject, finding.message, *_places(report, finding)])
             tokens = frozenset(segmenter.tokenize(words))
             free = frozenset(segmenter.free_tokens(words))
             coverage = coverage_of(terms, tokens, free, frozenset())
-            if coverage < MIN_COVERAGE or not holds_key(terms, free):
-                continue
-            if best is None or coverage > best[0]:
-                best = (coverage, report, finding)
-    if best is None:
+            if coverage >= MIN_COVERAGE and holds_key(terms, free):
+                matched.append((coverage, report, finding))
+    if not matched:
         return None
-    _, report, finding = best
+    # Among findings that match nearly as well as the best, a disagreement is what an evaluator
+    # asking "一致吗?" needs to hear; agreement is reported only when nothing close disagrees.
+    top = max(coverage for coverage, _, _ in matched)
+    close = [m for m in matched if m[0] >= top - _NEAR_TIE]
+    _, report, finding = min(close, key=lambda m: (FINDING_ORDER[m[2].status], -m[0]))
     # The stated figure leads (it is what the question names); what it is checked against follows.
     evidence = sorted(finding.evidence, key=lambda e: e.value != finding.stated)
     spans = _dedupe([enclosing_span(report, e.position) for e in evidence])
@@ -65,6 +70,40 @@ def answer_from_findings(
         spans,
         derived_numbers(finding),
     )
+
+
+def answer_from_indicators(
+    segmenter: Segmenter, question: str, records: list[tuple[Report, ReportRecords]]
+) -> StructuredAnswer | None:
+    """A question that names an indicator ("人民监督员专项业务培训完成了吗?") gets its target,
+    actual value, whether it was met, and the stated reason."""
+    asked = frozenset(segmenter.free_tokens(question))
+    best: tuple[float, Report, Indicator] | None = None
+    for report, found in records:
+        for indicator in found.indicators:
+            # Digits count whole: "11月30日" and "9月30日" name different indicators.
+            named = [w for w in segmenter.free_tokens(indicator.name) if len(w) >= 2 or w.isdigit()]
+            if not named:
+                continue
+            share = sum(len(w) for w in named if w in asked) / sum(len(w) for w in named)
+            if share >= _NAME_MATCH and (best is None or share > best[0]):
+                best = (share, report, indicator)
+    if best is None:
+        return None
+    _, report, indicator = best
+    facts = [f"目标值{indicator.target_raw}" if indicator.target_raw else "", ""]
+    if indicator.actual_raw:
+        facts[1] = f"实际完成{indicator.actual_raw}"
+    verdict = _STATUS_SAID[indicator.status]
+    reason = f";原因:{indicator.reason}" if indicator.reason else ""
+    if indicator.status == "unmet" and not indicator.reason:
+        reason = ";报告未说明原因"
+    stated = ",".join(f for f in facts if f)
+    text = f"{indicator.name}:" + (f"{stated}," if stated else "") + verdict + reason + "。"
+    spans = [enclosing_span(report, indicator.position)]
+    if indicator.reason_position is not None:
+        spans.append(enclosing_span(report, indicator.reason_position))
+    return StructuredAnswer(report.id, text, _dedupe(spans), frozenset())
 
 
 def answer_unmet_list(report: Report, unmet: list[Indicator]) -> StructuredAnswer | None:
@@ -114,8 +153,15 @@ def derived_numbers(finding: Finding) -> frozenset[str]:
     return frozenset(out)
 
 
-def _section_words(finding: Finding) -> list[str]:
-    return [e.position.section_path[-1] for e in finding.evidence if e.position.section_path][:1]
+def _places(report: Report, finding: Finding) -> list[str]:
+    """Where a finding's figures stand: their section titles and table titles, each once."""
+    places: list[str] = []
+    for evidence in finding.evidence:
+        where = evidence.position
+        titles = [where.section_path[-1]] if where.section_path else []
+        titles += [t.title for t in report.tables if t.title and t.start <= where.start < t.end]
+        places += [t for t in titles if t not in places]
+    return places
 
 
 def _dedupe(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

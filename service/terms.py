@@ -13,6 +13,7 @@ from ingest.models import Report
 from ingest.segmenter import Segmenter
 
 MIN_COVERAGE = 0.5  # share of the question's term weight a supporting passage must contain
+CONTEXT_WEIGHT = 0.75  # a term found only in the section or table title counts this much
 _STOP = set(
     [
         "多少",
@@ -51,6 +52,8 @@ _STOP = set(
         "说法",
         "都",
         "又",
+        "表里",
+        "表中",
     ]
 )
 # Words that say what kind of figure is asked for, not which one: a passage that shares only these
@@ -199,15 +202,15 @@ def coverage_of(
     """Weighted share of the question's terms that are words of the passage or its context.
 
     A term the question states as a word of its own must be one in the passage ("电费" is not
-    found in "水电费"). A term found only in the section title or table title counts half: it
-    says where the passage is, not what it states.
+    found in "水电费"). A term found only in the section title or table title counts less: it
+    says where the passage is, which in budget reports is often the item it is about ("(项)").
     """
     if not terms.weights:
         return 0.0
     found = sum(
         w
         if terms.found_in(t, free) or (t not in terms.free and terms.found_in(t, tokens))
-        else w / 2
+        else w * CONTEXT_WEIGHT
         if terms.found_in(t, context)
         else 0.0
         for t, w in terms.weights.items()
