@@ -30,7 +30,7 @@ CANDIDATE_CHUNKS = 40
 _PAIRED = frozenset({"reason", "unmet", "list"})
 _PERCENT_NUM = re.compile(r"\d(?:[\d,]*\d)?(?:\.\d+)?%")
 _AMOUNT_NUM = re.compile(r"\d(?:[\d,]*\d)?(?:\.\d+)?\s*(?:万元|亿元|元)")
-_COUNT_NUM = re.compile(r"\d+\s*(?:人|件|条|辆|个|项|家|次|名|户|分|期)")
+_COUNT_NUM = re.compile(r"\d+\s*(?:人|件|条|辆|个|项|家|次|名|户|分|期|台|套|批|场|所|处|份|篇)")
 # A figure, not a list marker: a number with a unit or %, a decimal, or two or more digits.
 _ANY_FIGURE = re.compile(
     r"\d+(?:\.\d+)?\s*(?:%|万元|亿元|元|人|件|条|辆|个|项|次|分)|\d+\.\d+|\d{2,}"
@@ -45,6 +45,7 @@ _YEAR = re.compile(r"(?:19|20)\d{2}")
 _PART_WHOLE_COVERAGE = 0.3
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _DECIMAL = re.compile(r"\d\.\d")
+_STRICT_KINDS = {"percent": _PERCENT_NUM, "count": _COUNT_NUM}
 _WANTED = {"percent": _PERCENT_NUM, "amount": _AMOUNT_NUM, "count": _COUNT_NUM}
 
 
@@ -82,9 +83,11 @@ def choose_passages(
         best = next(c for _, c, p in scored if p == part)
         if not any(_overlaps(best, c) for c in chosen):
             chosen.append(best)
+    with_cause = False
     if _ASKS_WHY.search(question) and understood.kind != "reason" and len(chosen) == 1:
         chosen[0] = _with_stated_cause(retriever, chosen[0])
-    if understood.multi_part and len(chosen) == 1 and chosen[0].sentences == 1:
+        with_cause = bool(_CAUSE.search(chosen[0].text))
+    if understood.multi_part and len(chosen) == 1 and not with_cause:
         best = chosen[0]
         for _, other, _ in scored[1:]:
             if numbers_in(other.text) - numbers_in(best.text) and not _overlaps(best, other):
@@ -125,8 +128,8 @@ def score_candidates(
     """Every candidate that may answer the question or one of its parts, best first, with its
     score and the part it answers (0 for a one-part question).
 
-    A part alone is often too short to say what it asks ("比上年增加多少?"), so a candidate for a
-    part must also hold some of the whole question's words.
+    A part with no specific words of its own ("比上年增加多少?") leans on the rest of the question,
+    so a candidate for it must also hold some of the whole question's words.
     """
     whole = question_terms(segmenter, question, reports)
     if not whole.weights:
@@ -150,10 +153,11 @@ def score_candidates(
             coverage = coverage_of(terms, c.tokens, c.free, c.context)
             if (
                 coverage >= threshold
-                and (len(asked) == 1 or whole_coverage >= _PART_WHOLE_COVERAGE)
+                and (len(asked) == 1 or terms.keys or whole_coverage >= _PART_WHOLE_COVERAGE)
                 and holds_key(terms, c.free | c.context)
                 and _row_names_something(c, terms)
                 and _holds_wanted_figure(c, understood)
+                and _holds_asked_kind(c, understood.kind, wanted)
                 and _row_has_value_for(c, terms.weights)
             ):
                 score = coverage + _bonus(c, understood.kind, wanted) - 0.02 * c.rank
@@ -177,6 +181,16 @@ def _holds_wanted_figure(candidate: Candidate, understood: Understanding) -> boo
     if understood.kind not in ("figure", "crosscheck"):
         return True
     return has_figure(candidate.text)
+
+
+def _holds_asked_kind(candidate: Candidate, kind: str, wanted: str) -> bool:
+    """A sentence answering "多少人/几辆" states a count, one answering "…率是多少" a percentage.
+
+    Table rows are exempt: their unit is in the header or the title, not beside each figure.
+    """
+    if kind != "figure" or candidate.chunk.kind == "table_row" or wanted not in _STRICT_KINDS:
+        return True
+    return bool(_STRICT_KINDS[wanted].search(candidate.text))
 
 
 def has_figure(text: str) -> bool:

@@ -22,7 +22,9 @@ _UNMET = re.compile(r"(没有|没|未)(完成|达到|达成|实现)|目标值和
 _REASON = re.compile(r"为什么|为何|原因|怎么回事|什么问题|哪些问题")
 _FIGURE = re.compile(r"多少|几|是什么|比例|比重|占比|率|金额|数额")
 _PERCENT = re.compile(r"率|比例|比重|占比|百分|进度|增长了|下降了|多少%|满意度")
-_COUNT = re.compile(r"几|多少(人|件|条|辆|个|项|家|次|名|户)|人数|数量")
+_COUNT = re.compile(
+    r"几|多少(人|件|条|辆|个|项|家|次|名|户)|多少[\u4e00-\u9fff]{0,3}(车|设备)|人数|数量"
+)
 _AMOUNT = re.compile(r"预算|支出|收入|资金|经费|金额|费用|拨款|总计|合计|花了|多少钱|决算")
 # An organisation the question names: a place or body name ending in a body suffix.
 _ORG = re.compile(

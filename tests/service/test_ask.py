@@ -58,6 +58,33 @@ def test_figure_questions_are_answered_with_the_figure_quoted(
     _assert_quotes_are_exact(client, body)
 
 
+@pytest.mark.parametrize(
+    ("question", "figures"),
+    [
+        # two parts, each answered by its own sentence
+        ("红河州司法局人员编制多少人?车辆编制多少辆?", ["63人", "5辆"]),
+        # a figure and the cause stated right after it
+        ("红河州司法局三公经费预算数比上年下降了多少?为什么?", ["15.00%", "八项规定"]),
+    ],
+)
+def test_two_part_questions_get_both_parts(
+    client: TestClient, question: str, figures: list[str]
+) -> None:
+    body = _ask(client, question)
+    assert body["answerable"]
+    for figure in figures:
+        assert figure in body["answer"], body["answer"]
+    _assert_quotes_are_exact(client, body)
+
+
+def test_a_named_indicator_gets_its_target_actual_and_reason(client: TestClient) -> None:
+    body = _ask(client, "红河州司法局社区矫正对象重新犯罪率这个指标完成了吗?")
+    assert body["answerable"]
+    for part in ("0.02%", "0.25%", "未完成", "重新犯罪"):
+        assert part in body["answer"], body["answer"]
+    _assert_quotes_are_exact(client, body)
+
+
 def test_unmet_targets_are_listed_from_the_reports_own_section(client: TestClient) -> None:
     body = _ask(client, "红河州司法局有哪些绩效指标没有完成?")
     assert body["kind"] == "unmet" and body["answerable"]
