@@ -7,6 +7,7 @@ reports changes, so it is never stale.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Sequence
 from typing import NamedTuple, Protocol
@@ -134,6 +135,21 @@ def _sentences_of(chunk: Chunk, segmenter: Segmenter) -> list[Sentence]:
     ]
 
 
+# A numbered item of a list: "1、", "(1)", "一、" at the start of a paragraph.
+_ITEM_MARK = re.compile(r"\s*(?:\d{1,2}[、.]|[((]\d{1,2}[))]|[一二三四五六七八九十]{1,3}、)")
+_LEAD_MAX = 120  # characters of an item's first sentence kept as the item's subject
+
+
+def item_lead(text: str, offset: int) -> str | None:
+    """The first sentence of the numbered paragraph holding `offset`, if it is one."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    if not _ITEM_MARK.match(text, line_start):
+        return None
+    line_end = text.find("\n", line_start)
+    line = text[line_start : len(text) if line_end < 0 else line_end]
+    return re.split(r"[。;;]", line, maxsplit=1)[0][:_LEAD_MAX]
+
+
 class HybridRetriever:
     """Searches the store's chunks by BM25 and vectors together."""
 
@@ -157,20 +173,23 @@ class HybridRetriever:
                 self._indexed_ids = current
 
     def _table_titles(self, chunks: list[Chunk]) -> dict[str, str]:
-        """The title of the table each table-row chunk belongs to ("支出决算表"), when known."""
-        titles: dict[str, str] = {}
-        rows = [c for c in chunks if c.kind == "table_row"]
-        for report_id in sorted({c.report_id for c in rows}):
-            report = self._store.get_report(report_id, with_text=False)
+        """Where each chunk stands beyond its section: the title of its table ("支出决算表"), or
+        the lead of the numbered item it continues ("1、…司法(06款)行政运行(01项)1672.67万元。"),
+        whose subject the item's later sentences leave unsaid."""
+        places: dict[str, str] = {}
+        for report_id in sorted({c.report_id for c in chunks}):
+            report = self._store.get_report(report_id)
             if report is None:
                 continue
             spans = [(t.start, t.end, t.title) for t in report.tables if t.title]
-            for chunk in rows:
-                if chunk.report_id == report_id:
+            for chunk in (c for c in chunks if c.report_id == report_id):
+                if chunk.kind == "table_row":
                     title = next((t for s, e, t in spans if s <= chunk.start < e), None)
-                    if title:
-                        titles[chunk.id] = title
-        return titles
+                else:
+                    title = item_lead(report.text, chunk.start)
+                if title:
+                    places[chunk.id] = title
+        return places
 
     def _load_vectors(self, chunks: list[Chunk]) -> np.ndarray | None:
         if not chunks or len(chunks) > IN_MEMORY_VECTORS_MAX:

@@ -38,6 +38,8 @@ _ANY_FIGURE = re.compile(
 # A contents line ("8.…预算表 ………… 12") names a table; it never answers.
 _TABLE_OF_CONTENTS = re.compile(r"…{3,}|\.{6,}|·{6,}")
 _COMPARED_YEAR = re.compile(r"(?:比|较|与|同|相比|对比|低于|高于)\s*(?:19|20)\d{2}\s*年")
+_UP = re.compile(r"增加|增长|上升|提高|多了|高于|超过")
+_DOWN = re.compile(r"减少|下降|降低|少了|低于|节约|[比较][^,,。]{0,12}少")
 _ASKS_WHY = re.compile(r"为什么|为何|原因")
 _CAUSE = re.compile(r"原因|由于|因为")
 _YEAR = re.compile(r"(?:19|20)\d{2}")
@@ -143,10 +145,13 @@ def score_candidates(
             (t, wanted_figure(p), MIN_COVERAGE) for t, p in zip(part_terms, parts, strict=False)
         ]
     years = _years_in(question)
+    direction = _direction_of(question)
     year_of = {r.id: r.year for r in reports}
     scored = []
     for i, c in enumerate(_candidates(retriever, hits, pairs=understood.kind in _PAIRED)):
         if not _year_fits(c, years, year_of.get(c.chunk.report_id)):
+            continue
+        if not _direction_fits(c.text, direction):
             continue
         whole_coverage = coverage_of(whole, c.tokens, c.free, c.context)
         for part, (terms, wanted, threshold) in enumerate(asked):
@@ -220,6 +225,18 @@ def _year_fits(candidate: Candidate, years: set[int], report_year: int | None) -
     if stated:
         return bool(stated & years)
     return report_year is None or report_year in years
+
+
+def _direction_of(text: str) -> str | None:
+    """'up' or 'down' when the text speaks of a change one way only."""
+    up, down = bool(_UP.search(text)), bool(_DOWN.search(text))
+    return "up" if up and not down else "down" if down and not up else None
+
+
+def _direction_fits(text: str, asked: str | None) -> bool:
+    """A question about a fall is not answered by a passage that states only a rise."""
+    stated = _direction_of(text)
+    return asked is None or stated is None or stated == asked
 
 
 def _row_names_something(candidate: Candidate, terms: QuestionTerms) -> bool:
