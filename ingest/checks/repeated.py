@@ -220,6 +220,17 @@ def _table_scope(caption: str | None) -> str:
     return measure_key(scope)
 
 
+def _where_stated(a: Figure, shown: str, b: Figure, other_shown: str) -> str:
+    """Where each figure stands, so a reader can find both: the text, or which table."""
+    if not a.in_table and not b.in_table:
+        return f"在文中两处分别为{shown}和{other_shown}"
+
+    def place(figure: Figure) -> str:
+        return figure.measure.rsplit(" | ", 1)[-1] if figure.in_table else "说明文字"
+
+    return f"在{place(a)}中为{shown},在{place(b)}中为{other_shown}"
+
+
 def _restatement(first: _Statement, other: _Statement) -> Finding:
     a, b = first.figure, other.figure
     unit = a.unit if not a.in_table else b.unit
@@ -258,7 +269,7 @@ def _restatement(first: _Statement, other: _Statement) -> Finding:
         computed=round(right, 6),
         difference=round(difference, 6),
         unit=unit,
-        message=(f"{measure}在两处分别为{shown}和{other_shown},{verdict}"),
+        message=f"{measure}{_where_stated(a, shown, b, other_shown)},{verdict}",
         evidence=[
             first.quote.model_copy(update={"role": "第一处"}),
             other.quote.model_copy(update={"role": "第二处"}),
