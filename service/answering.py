@@ -38,6 +38,7 @@ from service.understanding import understand_question
 from service.unmet import unmet_section_citation
 from service.verify import numbers_in, verify_answer
 
+LEXICAL_CONFIDENCE = 1.0  # a best passage scoring this on BM25's chunks needs no vectors
 # A question about one indicator: whether it was met, its target or its actual value.
 _ABOUT_AN_INDICATOR = re.compile(r"指标|目标值|完成了吗|完成没有|达到了吗|达标|实际完成")
 
@@ -57,11 +58,19 @@ def answer_question(
         structured = _answer_structured(ctx, question, understood.kind, report_id, reports, started)
         if structured is not None:
             return structured
-    hits = ctx.retriever.search(
-        question, top_k=max(top_k, CANDIDATE_CHUNKS), report_ids=[report_id] if report_id else None
+    scope = [report_id] if report_id else None
+    depth = max(top_k, CANDIDATE_CHUNKS)
+    # Lexical first: when BM25's chunks hold a passage that states the question's own words, the
+    # answer stands without the query embedding (most of the time of an ask); otherwise the
+    # hybrid search, whose vectors find paraphrases, decides.
+    hits = ctx.retriever.search(question, top_k=depth, report_ids=scope, dense=False)
+    chosen = choose_passages(
+        ctx.segmenter, ctx.retriever, question, understood, hits, reports, LEXICAL_CONFIDENCE
     )
+    if not chosen:
+        hits = ctx.retriever.search(question, top_k=depth, report_ids=scope)
+        chosen = choose_passages(ctx.segmenter, ctx.retriever, question, understood, hits, reports)
     retrieved = time.perf_counter()
-    chosen = choose_passages(ctx.segmenter, ctx.retriever, question, understood, hits, reports)
     if not chosen:
         return _refusal(ctx, question, report_id, started, hits)
     citations = [_citation(ctx, c.chunk.report_id, c.start, c.end) for c in chosen]
@@ -176,7 +185,7 @@ def _answer_structured(
     """Unmet targets and consistency questions, from the reports' records; None to fall back."""
     targets = [report_id] if report_id else [r.id for r in reports]
     found: StructuredAnswer | None = None
-    records = [(ctx.report(rid), ctx.records(rid)) for rid in targets]
+    records = [ctx.record_words(rid) for rid in targets]
     if kind == "unmet" and asks_for_a_list(question):
         found = _unmet_list(ctx, targets)
     if found is None and kind == "crosscheck":

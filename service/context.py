@@ -15,6 +15,7 @@ from ingest.store import ReportStore
 from service.config import ServiceSettings
 from service.records import ReportRecords, build_records
 from service.retrieval import HybridRetriever
+from service.structured import RecordWords, index_records
 
 
 class ServiceContext:
@@ -24,6 +25,7 @@ class ServiceContext:
         self.settings = settings
         self._reports: dict[str, Report] = {}
         self._records: dict[str, ReportRecords] = {}
+        self._record_words: dict[str, RecordWords] = {}
         self._listed: tuple[frozenset[str], list[Report]] | None = None
 
     @cached_property
@@ -63,12 +65,20 @@ class ServiceContext:
             cached = self._records[report_id] = build_records(self.report(report_id))
         return cached
 
+    def record_words(self, report_id: str) -> RecordWords:
+        """A report's records with their words segmented, for matching questions to them."""
+        cached = self._record_words.get(report_id)
+        if cached is None:
+            report, records = self.report(report_id), self.records(report_id)
+            cached = self._record_words[report_id] = index_records(self.segmenter, report, records)
+        return cached
+
     def warm_up(self) -> None:
         """Load the model, build the search index and every report's records before serving."""
         self.retriever.refresh()
         self.embedder.embed_query("预热")
         for listed in self.reports():
-            self.records(listed.id)
+            self.record_words(listed.id)
 
     @cached_property
     def retriever(self) -> HybridRetriever:

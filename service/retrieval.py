@@ -210,14 +210,19 @@ class HybridRetriever:
         return index.sentences[chunk.id], index.context[chunk.id], index.header.get(chunk.id)
 
     def search(
-        self, query: str, top_k: int = 5, report_ids: Sequence[str] | None = None
+        self,
+        query: str,
+        top_k: int = 5,
+        report_ids: Sequence[str] | None = None,
+        dense: bool = True,
     ) -> list[RetrievedChunk]:
-        """The `top_k` chunks for `query`, best first, optionally within some reports."""
+        """The `top_k` chunks for `query`, best first, optionally within some reports; with
+        `dense=False` by BM25 alone (no embedding: a fraction of the time)."""
         self.refresh()
         assert self._index is not None
         allowed = set(report_ids) if report_ids else None
         bm25_order = self._index.rank(self._segmenter.tokenize(query), allowed)
-        dense_hits = self._dense(query, report_ids, allowed)
+        dense_hits = self._dense(query, report_ids, allowed) if dense else []
         fused: dict[str, RetrievedChunk] = {}
         for rank, pos in enumerate(bm25_order, start=1):
             chunk = self._index.chunks[pos]

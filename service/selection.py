@@ -74,11 +74,12 @@ def choose_passages(
     understood: Understanding,
     hits: list[RetrievedChunk],
     reports: list[Report],
+    min_score: float | None = None,
 ) -> list[Candidate]:
     """The best passage for each part of the question (and a second one for "各/分别"
-    questions), or nothing if no part is answered."""
+    questions), or nothing if no part is answered (or the best scores below `min_score`)."""
     scored = score_candidates(segmenter, retriever, question, understood, hits, reports)
-    if not scored:
+    if not scored or (min_score is not None and scored[0][0] < min_score):
         return []
     chosen: list[Candidate] = []
     for part in sorted({p for _, _, p in scored}):

@@ -38,19 +38,43 @@ class StructuredAnswer:
     computed: frozenset[str]  # normalised numbers derived from the cited figures (sums, ratios)
 
 
+@dataclass(frozen=True)
+class RecordWords:
+    """A report's records with the words questions are matched against, segmented once."""
+
+    report: Report
+    records: ReportRecords
+    findings: list[tuple[Finding, frozenset[str], frozenset[str]]]  # tokens, free tokens
+    indicators: list[tuple[Indicator, list[str]]]  # the words of each indicator's name
+
+
+def index_records(segmenter: Segmenter, report: Report, records: ReportRecords) -> RecordWords:
+    """Segment what each finding and indicator says, so that asking never segments records."""
+    findings = []
+    for finding in records.findings:
+        words = " ".join([finding.subject, finding.message, *_places(report, finding)])
+        findings.append(
+            (finding, frozenset(segmenter.tokenize(words)), frozenset(segmenter.free_tokens(words)))
+        )
+    indicators = [
+        # Digits count whole: "11月30日" and "9月30日" name different indicators.
+        (i, [w for w in segmenter.free_tokens(i.name) if len(w) >= 2 or w.isdigit()])
+        for i in records.indicators
+    ]
+    return RecordWords(report, records, findings, indicators)
+
+
 def answer_from_findings(
-    segmenter: Segmenter, question: str, records: list[tuple[Report, ReportRecords]]
+    segmenter: Segmenter, question: str, indexed: list[RecordWords]
 ) -> StructuredAnswer | None:
     """The finding that matches the question best, stated with its verdict; None if none fits."""
-    terms = question_terms(segmenter, question, [report for report, _ in records])
+    terms = question_terms(segmenter, question, [r.report for r in indexed])
     if not terms.weights:
         return None
     matched: list[tuple[float, Report, Finding]] = []
-    for report, found in records:
-        for finding in found.findings:
-            words = " ".join([finding.subject, finding.message, *_places(report, finding)])
-            tokens = frozenset(segmenter.tokenize(words))
-            free = frozenset(segmenter.free_tokens(words))
+    for entry in indexed:
+        report = entry.report
+        for finding, tokens, free in entry.findings:
             coverage = coverage_of(terms, tokens, free, frozenset())
             if coverage >= MIN_COVERAGE and holds_key(terms, free):
                 matched.append((coverage, report, finding))
@@ -73,16 +97,15 @@ def answer_from_findings(
 
 
 def answer_from_indicators(
-    segmenter: Segmenter, question: str, records: list[tuple[Report, ReportRecords]]
+    segmenter: Segmenter, question: str, indexed: list[RecordWords]
 ) -> StructuredAnswer | None:
     """A question that names an indicator ("人民监督员专项业务培训完成了吗?") gets its target,
     actual value, whether it was met, and the stated reason."""
     asked = frozenset(segmenter.free_tokens(question))
     best: tuple[float, Report, Indicator] | None = None
-    for report, found in records:
-        for indicator in found.indicators:
-            # Digits count whole: "11月30日" and "9月30日" name different indicators.
-            named = [w for w in segmenter.free_tokens(indicator.name) if len(w) >= 2 or w.isdigit()]
+    for entry in indexed:
+        report = entry.report
+        for indicator, named in entry.indicators:
             if not named:
                 continue
             share = sum(len(w) for w in named if w in asked) / sum(len(w) for w in named)

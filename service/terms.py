@@ -7,7 +7,7 @@ question matches a record by the same rules as a passage.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ingest.models import Report
 from ingest.segmenter import Segmenter
@@ -145,10 +145,15 @@ class QuestionTerms:
     weights: dict[str, float]
     free: frozenset[str]  # not cut from inside a compound: must stand free in a passage too
     keys: tuple[frozenset[str], ...]  # per part of the question: its free, specific words
+    # each term with the words meaning the same (computed once: matching runs per candidate)
+    alternatives: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def found_in(self, term: str, words: frozenset[str]) -> bool:
         """The term, or a word meaning the same, is among `words`."""
-        return term in words or not _SYNONYMS.get(term, frozenset()).isdisjoint(words)
+        alternatives = self.alternatives.get(term)
+        if alternatives is None:
+            return term in words
+        return not alternatives.isdisjoint(words)
 
 
 def question_terms(segmenter: Segmenter, question: str, reports: list[Report]) -> QuestionTerms:
@@ -173,7 +178,8 @@ def question_terms(segmenter: Segmenter, question: str, reports: list[Report]) -
         )
         for part in split_parts(question)
     )
-    return QuestionTerms(weights, free, tuple(k for k in keys if k))
+    alternatives = {t: _SYNONYMS.get(t, frozenset()) | {t} for t in weights}
+    return QuestionTerms(weights, free, tuple(k for k in keys if k), alternatives)
 
 
 def split_parts(question: str) -> list[str]:
@@ -208,12 +214,11 @@ def coverage_of(
     """
     if not terms.weights:
         return 0.0
-    found = sum(
-        w
-        if terms.found_in(t, free) or (t not in terms.free and terms.found_in(t, tokens))
-        else w * CONTEXT_WEIGHT
-        if terms.found_in(t, context)
-        else 0.0
-        for t, w in terms.weights.items()
-    )
+    found = 0.0
+    for term, weight in terms.weights.items():
+        words = terms.alternatives.get(term) or frozenset([term])
+        if not words.isdisjoint(free) or (term not in terms.free and not words.isdisjoint(tokens)):
+            found += weight
+        elif not words.isdisjoint(context):
+            found += weight * CONTEXT_WEIGHT
     return found / sum(terms.weights.values())
