@@ -137,13 +137,18 @@ def _sentences_of(chunk: Chunk, segmenter: Segmenter) -> list[Sentence]:
 
 # A numbered item of a list: "1、", "(1)", "一、" at the start of a paragraph.
 _ITEM_MARK = re.compile(r"\s*(?:\d{1,2}[、.]|[((]\d{1,2}[))]|[一二三四五六七八九十]{1,3}、)")
+_CAUSE_OPENING = re.compile(r"\s*[^,,。;;\n]{0,10}原因")
 _LEAD_MAX = 120  # characters of an item's first sentence kept as the item's subject
 
 
 def item_lead(text: str, offset: int) -> str | None:
-    """The first sentence of the numbered paragraph holding `offset`, if it is one."""
+    """The first sentence of the numbered paragraph holding `offset`, if it is one; for a
+    paragraph that opens with a cause ("下降的主要原因:…"), the first sentence of the paragraph
+    before it, which states what the cause explains."""
     line_start = text.rfind("\n", 0, offset) + 1
-    if not _ITEM_MARK.match(text, line_start):
+    if _CAUSE_OPENING.match(text, line_start) and line_start > 1:
+        line_start = text.rfind("\n", 0, line_start - 1) + 1
+    elif not _ITEM_MARK.match(text, line_start):
         return None
     line_end = text.find("\n", line_start)
     line = text[line_start : len(text) if line_end < 0 else line_end]
@@ -185,8 +190,12 @@ class HybridRetriever:
             for chunk in (c for c in chunks if c.report_id == report_id):
                 if chunk.kind == "table_row":
                     title = next((t for s, e, t in spans if s <= chunk.start < e), None)
-                else:
-                    title = item_lead(report.text, chunk.start)
+                else:  # a chunk may hold the ends of several paragraphs: each has its lead
+                    starts = [chunk.start] + [
+                        chunk.start + i + 1 for i, char in enumerate(chunk.text) if char == "\n"
+                    ]
+                    leads = {item_lead(report.text, start) for start in starts} - {None}
+                    title = " ".join(sorted(lead for lead in leads if lead))
                 if title:
                     places[chunk.id] = title
         return places

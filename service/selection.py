@@ -38,10 +38,11 @@ _ANY_FIGURE = re.compile(
 # A contents line ("8.…预算表 ………… 12") names a table; it never answers.
 _TABLE_OF_CONTENTS = re.compile(r"…{3,}|\.{6,}|·{6,}")
 _COMPARED_YEAR = re.compile(r"(?:比|较|与|同|相比|对比|低于|高于)\s*(?:19|20)\d{2}\s*年")
+_CAUSE_OF_ANOTHER = 0.2  # score taken from a cause that explains something else
 _UP = re.compile(r"增加|增长|上升|提高|多了|高于|超过")
 _DOWN = re.compile(r"减少|下降|降低|少了|低于|节约|[比较][^,,。]{0,12}少")
 _ASKS_WHY = re.compile(r"为什么|为何|原因")
-_CAUSE = re.compile(r"原因|由于|因为")
+_CAUSE = re.compile(r"原因|由于|因为|因[^此而]|导致|所致|是为了|主要是")
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 # A part of a two-part question is answered by a passage holding this much of the whole question.
 _PART_WHOLE_COVERAGE = 0.3
@@ -147,6 +148,8 @@ def score_candidates(
         ]
     years = _years_in(question)
     direction = _direction_of(question)
+    # "为什么…?" is answered by a passage that states a cause, not by the fact asked about
+    asks_why = understood.kind == "reason" and bool(_ASKS_WHY.search(question))
     year_of = {r.id: r.year for r in reports}
     scored = []
     for i, c in enumerate(_candidates(retriever, hits, pairs=understood.kind in _PAIRED)):
@@ -164,9 +167,12 @@ def score_candidates(
                 and _row_names_something(c, terms)
                 and _holds_wanted_figure(c, understood)
                 and _holds_asked_kind(c, understood.kind, wanted)
+                and (not asks_why or _CAUSE.search(c.text))
                 and _row_has_value_for(c, terms.weights)
             ):
                 score = coverage + _bonus(c, understood.kind, wanted) - 0.02 * c.rank
+                if understood.kind == "reason" and not _explains_the_subject(c, terms):
+                    score -= _CAUSE_OF_ANOTHER
                 scored.append((score, i, c, part))
     scored.sort(key=lambda t: (-t[0], t[1]))
     return [(score, c, part) for score, _, c, part in scored]
@@ -226,6 +232,18 @@ def _year_fits(candidate: Candidate, years: set[int], report_year: int | None) -
     if stated:
         return bool(stated & years)
     return report_year is None or report_year in years
+
+
+def _explains_the_subject(candidate: Candidate, terms: QuestionTerms) -> bool:
+    """A cause explains what the passage states before it, or what its paragraph opens with: a
+    question's subject named only inside the cause ("原因:…基本支出较上年略有下降") is not what
+    the passage explains."""
+    cause = candidate.text.find("原因")
+    if cause < 0 or not terms.keys:
+        return True
+    fact = candidate.text[:cause]
+    subject = max(terms.keys[0], key=lambda w: terms.weights[w])
+    return subject in fact or terms.found_in(subject, candidate.context)
 
 
 def _direction_of(text: str) -> str | None:

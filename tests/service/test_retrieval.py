@@ -38,3 +38,11 @@ def test_a_report_filter_keeps_the_search_inside_it(
     report_id = sorted(corpus_context.store.report_ids())[0]
     hits = corpus_context.retriever.search("项目支出", top_k=20, report_ids=[report_id])
     assert hits and all(h.report_id == report_id for h in hits)
+
+
+def test_a_lexical_search_uses_no_vectors(
+    corpus_context: ServiceContext, corpus_ingest: IngestSummary
+) -> None:
+    hits = corpus_context.retriever.search("社区矫正对象重新犯罪率", top_k=10, dense=False)
+    assert hits and all(h.dense_rank is None and h.bm25_rank is not None for h in hits)
+    assert any("0.25%" in h.text for h in hits[:3])
