@@ -1,8 +1,11 @@
-"""Question → answer with verified citations, extractively (no language model needed).
+"""Question → answer with verified citations; no language model needed.
 
-Retrieve candidate chunks (hybrid), cut them into sentences and table rows, pick the ones that
-cover the question's terms and hold the kind of figure asked for, state them, cite them, verify.
-When nothing covers the question, refuse with NOT_FOUND and show the nearest passages as related.
+Consistency, unmet-target and indicator questions go first to the structured path (the report's
+records: findings, indicators). Others are extractive: retrieve chunks (BM25 first, hybrid with
+vectors when BM25's chunks hold no passage stating the question's words), cut them into sentences
+and table rows, pick those that cover the question's terms and hold the kind of figure asked for,
+state them, cite them, verify. When nothing covers the question, refuse with NOT_FOUND and show
+the nearest passages as related.
 """
 
 from __future__ import annotations

@@ -139,13 +139,11 @@ def score_candidates(
     if not whole.weights:
         return []
     parts = split_parts(question)
-    part_terms = [question_terms(segmenter, p, reports) for p in parts] if len(parts) > 1 else []
-    part_terms = [t for t in part_terms if t.weights]
-    asked = [(whole, understood.wanted, MIN_COVERAGE)]
-    if len(part_terms) > 1:
-        asked = [
-            (t, wanted_figure(p), MIN_COVERAGE) for t, p in zip(part_terms, parts, strict=False)
-        ]
+    asked = [(whole, understood.wanted)]
+    by_part = [(question_terms(segmenter, p, reports), wanted_figure(p)) for p in parts]
+    by_part = [(terms, wanted) for terms, wanted in by_part if terms.weights]
+    if len(by_part) > 1:
+        asked = by_part
     years = _years_in(question)
     direction = _direction_of(question)
     # "为什么…?" is answered by a passage that states a cause, not by the fact asked about
@@ -158,10 +156,10 @@ def score_candidates(
         if not _direction_fits(c.text, direction):
             continue
         whole_coverage = coverage_of(whole, c.tokens, c.free, c.context)
-        for part, (terms, wanted, threshold) in enumerate(asked):
+        for part, (terms, wanted) in enumerate(asked):
             coverage = coverage_of(terms, c.tokens, c.free, c.context)
             if (
-                coverage >= threshold
+                coverage >= MIN_COVERAGE
                 and (len(asked) == 1 or terms.keys or whole_coverage >= _PART_WHOLE_COVERAGE)
                 and holds_key(terms, c.free | c.context)
                 and _row_names_something(c, terms)
