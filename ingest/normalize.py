@@ -220,6 +220,8 @@ def render_table(block: TableBlock, offset: int) -> tuple[str, TableSpan | None]
     """The table as stored lines (title line, then one line per row) and its span at `offset`."""
     rows = [[clean_cell(cell) for cell in row] for row in block.rows]
     header = combine_header_rows(rows[: block.header_rows])
+    if not block.header_rows and block.carried_header:
+        header = combine_header_rows([[clean_cell(c) for c in row] for row in block.carried_header])
     title = clean_cell(block.title) or None
     lines: list[str] = [title] if title else []
     cursor = offset + (len(title) + 1 if title else 0)

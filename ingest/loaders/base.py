@@ -26,6 +26,9 @@ class TableBlock:
     rows: list[list[str]]
     header_rows: int = 1
     title: str | None = None
+    # For a table continued from the previous page: that table's header rows, which name these
+    # rows' cells although this page does not repeat them.
+    carried_header: list[list[str]] | None = None
 
 
 Block = TextBlock | TableBlock

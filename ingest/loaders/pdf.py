@@ -206,7 +206,8 @@ class _CellGrid:
 def _link_continuation(
     blocks: list[Block], carried: list[list[str]] | None
 ) -> tuple[list[Block], list[list[str]] | None]:
-    """Mark a table continued from the previous page as headerless (header_rows=0).
+    """Mark a table continued from the previous page as headerless (header_rows=0), carrying
+    the header of the table it continues.
 
     `carried` is the header of the table that ended the previous page. A table that opens this
     page with as many columns continues it, unless it repeats that header. The header is carried
@@ -220,7 +221,7 @@ def _link_continuation(
         and _width(first.rows) == _width(carried)
         and first.rows[: len(carried)] != carried
     ):
-        blocks = [dataclasses.replace(first, header_rows=0), *blocks[1:]]
+        blocks = [dataclasses.replace(first, header_rows=0, carried_header=carried), *blocks[1:]]
         header = carried
     last = blocks[-1] if blocks else None
     if not isinstance(last, TableBlock):

@@ -140,11 +140,15 @@ def test_finance_multi_row_header_with_merged_cells(putuo: dict[str, LoadedDocum
     assert ["208", "05", "05", wrapped, "160.75", "160.75", *[""] * 5] in table.rows
 
 
-def test_table_continued_on_next_page_has_no_header(putuo: dict[str, LoadedDocument]) -> None:
+def test_table_continued_on_next_page_carries_the_header(
+    putuo: dict[str, LoadedDocument],
+) -> None:
     doc = putuo[FINANCE.name]
     (continued,) = tables(doc, 7)
     assert continued.header_rows == 0
     assert continued.rows[-1] == ["总计", "2,995.39", "总计", "2,995.39"]
+    (opening,) = tables(doc, 6)
+    assert continued.carried_header == opening.rows[: opening.header_rows]
     (repeated,) = tables(putuo[JUSTICE.name], 16)  # repeats its header: keeps it
     assert repeated.header_rows == 3
 

@@ -19,6 +19,7 @@ from ingest.normalize import (
     normalize_document,
     normalize_text,
     rejoin_number_units,
+    render_table,
 )
 
 CORPUS = Path(__file__).resolve().parents[2] / "eval" / "corpus"
@@ -267,3 +268,12 @@ def test_clean_cell(cell: str | None, cleaned: str) -> None:
 
 def test_normalize_text_of_a_blank_block_is_empty() -> None:
     assert normalize_text(" \u3000 \n\n") == ""
+
+
+def test_a_continued_table_block_takes_the_carried_header() -> None:
+    block = TableBlock(
+        rows=[["差旅费", "95000.00"]], header_rows=0, carried_header=[["科目名称", "合计"]]
+    )
+    _, span = render_table(block, 0)
+    assert span is not None
+    assert span.rows[0].header == ["科目名称", "合计"] and not span.rows[0].is_header
