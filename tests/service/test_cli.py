@@ -5,20 +5,11 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from ingest.pipeline import IngestSummary
 from service import cli
 from service.context import ServiceContext
 from tests.conftest import HONGHE
 
 runner = CliRunner()
-
-
-@pytest.fixture()
-def cli_on_corpus(
-    corpus_context: ServiceContext, corpus_ingest: IngestSummary, monkeypatch: pytest.MonkeyPatch
-) -> ServiceContext:
-    monkeypatch.setattr(cli, "_context", lambda: corpus_context)
-    return corpus_context
 
 
 def test_search_finds_the_unmet_reoffending_rate(cli_on_corpus: ServiceContext) -> None:

@@ -30,7 +30,7 @@ def client(corpus_context: ServiceContext, corpus_ingest: IngestSummary) -> Iter
 
 def _report_id(client: TestClient, path: Path) -> str:
     listed = client.get("/reports").json()["data"]
-    return next(r["id"] for r in listed if r["file_name"] == path.name)
+    return str(next(r["id"] for r in listed if r["file_name"] == path.name))
 
 
 def _get(client: TestClient, url: str, **params: Any) -> dict[str, Any]:
@@ -155,14 +155,6 @@ def test_consistency_questions_are_answered_from_the_findings(
 def test_a_consistent_figure_is_said_to_agree(client: TestClient) -> None:
     body = _ask(client, "红河州司法局的预算支出完成率92.28%算得对吗?")
     assert body["answerable"] and body["answer"].startswith("一致"), body["answer"]
-
-
-@pytest.fixture()
-def cli_on_corpus(
-    corpus_context: ServiceContext, corpus_ingest: IngestSummary, monkeypatch: pytest.MonkeyPatch
-) -> ServiceContext:
-    monkeypatch.setattr(cli, "_context", lambda: corpus_context)
-    return corpus_context
 
 
 def test_check_command_prints_the_findings(cli_on_corpus: ServiceContext) -> None:
