@@ -2,7 +2,8 @@
 
 Consistency questions ("表2合计对吗?", "项目支出前后一致吗?", "未完成的指标都说明原因了吗?") are
 answered by the cross-check finding that matches them best; "哪些指标没有完成?" by the report's
-unmet indicators. Each answer cites the row or sentence holding every figure it uses.
+unmet indicators; a question naming one indicator by its target, actual value and reason. Each
+answer cites the row or sentence holding every figure it uses.
 """
 
 from __future__ import annotations
