@@ -43,6 +43,7 @@ _UP = re.compile(r"增加|增长|上升|提高|多了|高于|超过")
 _DOWN = re.compile(r"减少|下降|降低|少了|低于|节约|[比较][^,,。]{0,12}少")
 _ASKS_WHY = re.compile(r"为什么|为何|原因")
 _CAUSE = re.compile(r"原因|由于|因为|因[^此而]|导致|所致|是为了|主要是")
+_TOTAL_ROW = re.compile(r"(?:^|\| )(?:合\s*计|总\s*计|[\u4e00-\u9fff]{0,6}合计)(?: \||$)")
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 # A part of a two-part question is answered by a passage holding this much of the whole question.
 _PART_WHOLE_COVERAGE = 0.3
@@ -258,9 +259,11 @@ def _direction_fits(text: str, asked: str | None) -> bool:
 
 def _row_names_something(candidate: Candidate, terms: QuestionTerms) -> bool:
     """A table row must name something the question is about in its own cells: a header shared
-    by every row of its table cannot tell which row answers."""
+    by every row of its table cannot tell which row answers, except that its total row does."""
     if candidate.chunk.kind != "table_row" or not terms.keys:
         return True
+    if _TOTAL_ROW.search(candidate.text):
+        return True  # the total row answers for its columns as a whole ("项目支出是多少?")
     return any(terms.found_in(t, candidate.own) for key in terms.keys for t in key)
 
 
