@@ -262,9 +262,9 @@ def _row_names_something(candidate: Candidate, terms: QuestionTerms) -> bool:
     by every row of its table cannot tell which row answers, except that its total row does."""
     if candidate.chunk.kind != "table_row" or not terms.keys:
         return True
-    if _TOTAL_ROW.search(candidate.text):
-        return True  # the total row answers for its columns as a whole ("项目支出是多少?")
-    return any(terms.found_in(t, candidate.own) for key in terms.keys for t in key)
+    named_by = candidate.free if _TOTAL_ROW.search(candidate.text) else candidate.own
+    # the total row answers for the columns its header names ("项目支出是多少?"), as a whole
+    return any(terms.found_in(t, named_by) for key in terms.keys for t in key)
 
 
 def _row_has_value_for(candidate: Candidate, terms: dict[str, float]) -> bool:
