@@ -211,9 +211,13 @@ def _answer_structured(
         kind=kind,
         report_id=found.report_id,
         citations=citations,
-        computed=sorted(numbers_in(found.text) & found.computed),
+        computed=sorted(numbers_in(found.text) & found.computed - _quoted_numbers(citations)),
         timings=_timings(started, time.perf_counter()),
     )
+
+
+def _quoted_numbers(citations: list[Citation]) -> set[str]:
+    return set().union(*(numbers_in(c.quote) for c in citations)) if citations else set()
 
 
 def _unmet_list(ctx: ServiceContext, targets: list[str]) -> StructuredAnswer | None:

@@ -148,6 +148,8 @@ def test_consistency_questions_are_answered_from_the_findings(
 ) -> None:
     body = _ask(client, question)
     assert body["answerable"] and body["answer"].startswith("不一致"), body["answer"]
+    quoted = set().union(*(numbers_in(c["quote"]) for c in body["citations"]))
+    assert not quoted & set(body["computed"])  # computed lists only what no quote states
     for figure in figures:
         assert figure in body["answer"]
 
