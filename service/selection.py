@@ -12,6 +12,14 @@ from dataclasses import dataclass, replace
 
 from ingest.models import Report
 from ingest.segmenter import Segmenter
+from service.passage_text import (
+    ANY_FIGURE,
+    direction_fits,
+    direction_of,
+    has_figure,
+    years_about,
+    years_in,
+)
 from service.retrieval import HybridRetriever, RetrievedChunk
 from service.terms import (
     MIN_COVERAGE,
@@ -31,20 +39,12 @@ _PAIRED = frozenset({"reason", "unmet", "list"})
 _PERCENT_NUM = re.compile(r"\d(?:[\d,]*\d)?(?:\.\d+)?%")
 _AMOUNT_NUM = re.compile(r"\d(?:[\d,]*\d)?(?:\.\d+)?\s*(?:万元|亿元|元)")
 _COUNT_NUM = re.compile(r"\d+\s*(?:人|件|条|辆|个|项|家|次|名|户|分|期|台|套|批|场|所|处|份|篇)")
-# A figure, not a list marker: a number with a unit or %, a decimal, or two or more digits.
-_ANY_FIGURE = re.compile(
-    r"\d+(?:\.\d+)?\s*(?:%|万元|亿元|元|人|件|条|辆|个|项|次|分)|\d+\.\d+|\d{2,}"
-)
 # A contents line ("8.…预算表 ………… 12") names a table; it never answers.
 _TABLE_OF_CONTENTS = re.compile(r"…{3,}|\.{6,}|·{6,}")
-_COMPARED_YEAR = re.compile(r"(?:比|较|与|同|相比|对比|低于|高于)\s*(?:19|20)\d{2}\s*年")
 _CAUSE_OF_ANOTHER = 0.2  # score taken from a cause that explains something else
-_UP = re.compile(r"增加|增长|上升|提高|多了|高于|超过")
-_DOWN = re.compile(r"减少|下降|降低|少了|低于|节约|[比较][^,,。]{0,12}少")
 _ASKS_WHY = re.compile(r"为什么|为何|原因")
 _CAUSE = re.compile(r"原因|由于|因为|因[^此而]|导致|所致|是为了|主要是")
 _TOTAL_ROW = re.compile(r"(?:^|\| )(?:合\s*计|总\s*计|[\u4e00-\u9fff]{0,6}合计)(?: \||$)")
-_YEAR = re.compile(r"(?:19|20)\d{2}")
 # A part of a two-part question is answered by a passage holding this much of the whole question.
 _PART_WHOLE_COVERAGE = 0.3
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -145,8 +145,8 @@ def score_candidates(
     by_part = [(terms, wanted) for terms, wanted in by_part if terms.weights]
     if len(by_part) > 1:
         asked = by_part
-    years = _years_in(question)
-    direction = _direction_of(question)
+    years = years_in(question)
+    direction = direction_of(question)
     # "为什么…?" is answered by a passage that states a cause, not by the fact asked about
     asks_why = understood.kind == "reason" and bool(_ASKS_WHY.search(question))
     year_of = {r.id: r.year for r in reports}
@@ -154,7 +154,7 @@ def score_candidates(
     for i, c in enumerate(_candidates(retriever, hits, pairs=understood.kind in _PAIRED)):
         if not _year_fits(c, years, year_of.get(c.chunk.report_id)):
             continue
-        if not _direction_fits(c.text, direction):
+        if not direction_fits(c.text, direction):
             continue
         whole_coverage = coverage_of(whole, c.tokens, c.free, c.context)
         for part, (terms, wanted) in enumerate(asked):
@@ -204,30 +204,12 @@ def _holds_asked_kind(candidate: Candidate, kind: str, wanted: str) -> bool:
     return bool(_STRICT_KINDS[wanted].search(candidate.text))
 
 
-def has_figure(text: str) -> bool:
-    """A quantity stated in the text; a year ("2024年") or a date is not one."""
-    return any(
-        not _YEAR.fullmatch(m.group(0)) or not text.startswith(("年", "月"), m.end())
-        for m in _ANY_FIGURE.finditer(text)
-    )
-
-
-def _years_in(text: str) -> set[int]:
-    return {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?=年)", text)}
-
-
-def _years_about(text: str) -> set[int]:
-    """The years a passage states figures for; "比2023年度增加" compares with a year, it is not
-    about it."""
-    return _years_in(_COMPARED_YEAR.sub("", text))
-
-
 def _year_fits(candidate: Candidate, years: set[int], report_year: int | None) -> bool:
     """A question about a year is answered by a passage about that year: one that names it, or
     names no year in a report about it. A passage naming only other years is about them."""
     if not years:
         return True
-    stated = _years_about(candidate.text)
+    stated = years_about(candidate.text)
     if stated:
         return bool(stated & years)
     return report_year is None or report_year in years
@@ -243,18 +225,6 @@ def _explains_the_subject(candidate: Candidate, terms: QuestionTerms) -> bool:
     fact = candidate.text[:cause]
     subject = max(terms.keys[0], key=lambda w: terms.weights[w])
     return subject in fact or terms.found_in(subject, candidate.context)
-
-
-def _direction_of(text: str) -> str | None:
-    """'up' or 'down' when the text speaks of a change one way only."""
-    up, down = bool(_UP.search(text)), bool(_DOWN.search(text))
-    return "up" if up and not down else "down" if down and not up else None
-
-
-def _direction_fits(text: str, asked: str | None) -> bool:
-    """A question about a fall is not answered by a passage that states only a rise."""
-    stated = _direction_of(text)
-    return asked is None or stated is None or stated == asked
 
 
 def _row_names_something(candidate: Candidate, terms: QuestionTerms) -> bool:
@@ -286,7 +256,7 @@ def _value_follows(cells: list[str], index: int) -> bool:
     for cell in cells[index + 1 :]:
         if _CJK.search(cell):
             return False
-        if _ANY_FIGURE.search(cell) or (re.search(r"\d", cell) and "." in cell):
+        if ANY_FIGURE.search(cell) or (re.search(r"\d", cell) and "." in cell):
             return True
     return False
 

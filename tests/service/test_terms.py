@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.segmenter import Segmenter
-from service.selection import _years_about, has_figure
+from service.passage_text import has_figure, years_about
 from service.terms import coverage_of, holds_key, question_terms, split_parts
 
 
@@ -47,7 +47,7 @@ def test_parts_of_a_two_part_question() -> None:
 def test_a_year_compared_with_is_not_the_year_a_passage_is_about(
     text: str, years: set[int]
 ) -> None:
-    assert _years_about(text) == years
+    assert years_about(text) == years
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,45 @@
+"""What a passage's text states on its own: a figure, the years it is about, a direction of
+change. Pure functions over strings, used to judge whether a passage fits a question."""
+
+from __future__ import annotations
+
+import re
+
+# A figure, not a list marker: a number with a unit or %, a decimal, or two or more digits.
+ANY_FIGURE = re.compile(
+    r"\d+(?:\.\d+)?\s*(?:%|万元|亿元|元|人|件|条|辆|个|项|次|分)|\d+\.\d+|\d{2,}"
+)
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+_COMPARED_YEAR = re.compile(r"(?:比|较|与|同|相比|对比|低于|高于)\s*(?:19|20)\d{2}\s*年")
+_UP = re.compile(r"增加|增长|上升|提高|多了|高于|超过")
+_DOWN = re.compile(r"减少|下降|降低|少了|低于|节约|[比较][^,,。]{0,12}少")
+
+
+def has_figure(text: str) -> bool:
+    """A quantity stated in the text; a year ("2024年") or a date is not one."""
+    return any(
+        not _YEAR.fullmatch(m.group(0)) or not text.startswith(("年", "月"), m.end())
+        for m in ANY_FIGURE.finditer(text)
+    )
+
+
+def years_in(text: str) -> set[int]:
+    return {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?=年)", text)}
+
+
+def years_about(text: str) -> set[int]:
+    """The years a passage states figures for; "比2023年度增加" compares with a year, it is not
+    about it."""
+    return years_in(_COMPARED_YEAR.sub("", text))
+
+
+def direction_of(text: str) -> str | None:
+    """'up' or 'down' when the text speaks of a change one way only."""
+    up, down = bool(_UP.search(text)), bool(_DOWN.search(text))
+    return "up" if up and not down else "down" if down and not up else None
+
+
+def direction_fits(text: str, asked: str | None) -> bool:
+    """A question about a fall is not answered by a passage that states only a rise."""
+    stated = direction_of(text)
+    return asked is None or stated is None or stated == asked
