@@ -19,7 +19,7 @@ import chromadb
 from chromadb.config import Settings as ChromaSettings
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from service.answers import Answer, Citation
+from service.answering.answer import Answer, Citation
 from service.context import ServiceContext
 
 CHUNK_SIZE = 500

@@ -9,7 +9,7 @@ import numpy as np
 
 from eval.gold import QUESTION_TYPES, GoldQuestion, QuestionType
 from eval.scoring import QuestionScore
-from service.answers import Answer
+from service.answering.answer import Answer
 
 MEASURES = ("answer_correct", "citation_correct", "refusal_correct", "evidence_in_top5")
 MEASURE_LABELS = {

@@ -17,7 +17,7 @@ from eval.baseline import BaselineIndex
 from eval.gold import GoldQuestion
 from eval.metrics import QuestionResult
 from eval.scoring import QuestionScore, ReportTexts, evidence_retrieved, score_answer
-from service.answers import Answer
+from service.answering.answer import Answer
 from service.context import ServiceContext
 
 TOP_K = 5
@@ -28,7 +28,7 @@ class EvalError(Exception):
 
 
 class AnswerFn(Protocol):
-    """The signature of `service.answering.answer_question`."""
+    """The signature of `service.answering.pipeline.answer_question`."""
 
     def __call__(
         self, ctx: ServiceContext, question: str, report: str | None = None, top_k: int = 5
@@ -87,7 +87,7 @@ def our_system(ctx: ServiceContext, answer_fn: AnswerFn) -> System:
     def answer(question: str, report: str | None) -> Answer:
         return answer_fn(ctx, question, report=report, top_k=TOP_K)
 
-    from service.answering import ranked_passages  # see default_answer_fn
+    from service.answering.pipeline import ranked_passages  # see default_answer_fn
 
     def passages(question: str, report: str | None) -> list[str]:
         return [hit.text for hit in ranked_passages(ctx, question, report, top_k=TOP_K)]
@@ -192,6 +192,6 @@ def index_scope(scopes: dict[str, str | None]) -> list[str] | None:
 
 def default_answer_fn() -> AnswerFn:
     # Imported on use: the answering module loads prompts and models the scorer's tests never need.
-    from service.answering import answer_question
+    from service.answering.pipeline import answer_question
 
     return answer_question

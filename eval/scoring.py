@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from eval.gold import GoldQuestion
-from service.answers import NOT_FOUND, Answer, Citation
+from service.answering.answer import NOT_FOUND, Answer, Citation
 
 # Full-width forms U+FF01..U+FF5E sit exactly 0xFEE0 above their ASCII twins; U+3000 is the
 # ideographic space. NFKC is not used: it would also rewrite ①, ㎡ or …, which the README keeps.

@@ -150,7 +150,7 @@ def ask(
     report: Annotated[str | None, typer.Option(help="report id or ingested file path")] = None,
 ) -> None:
     """Answer a question with cited passages (section path, page, quote)."""
-    from service.answering import answer_question
+    from service.answering.pipeline import answer_question
 
     try:
         answer = answer_question(_context(), question, report=report)
@@ -174,7 +174,7 @@ def _highlight_numbers(quote: str, answer_text: str) -> str:
     """The quote with the figures the answer states in bold."""
     from rich.markup import escape
 
-    from service.verify import NUMBER_PATTERN, normalise_number
+    from service.answering.verify import NUMBER_PATTERN, normalise_number
 
     stated = {normalise_number(m.group(0)) for m in NUMBER_PATTERN.finditer(answer_text)}
     parts, last = [], 0

@@ -12,10 +12,10 @@ from ingest.embedding import Embedder
 from ingest.models import Report
 from ingest.segmenter import Segmenter
 from ingest.store import ReportStore
+from service.answering.structured.findings_indicators import RecordWords, index_records
 from service.config import ServiceSettings
 from service.records import ReportRecords, build_records
-from service.retrieval import HybridRetriever
-from service.structured import RecordWords, index_records
+from service.retrieval.hybrid import HybridRetriever
 
 
 class ServiceContext:

@@ -6,7 +6,7 @@ from ingest.models import Figure, Finding, Report
 from service.context import ServiceContext
 from service.errors import BadRequest, NotFound
 from service.records import ReportRecords
-from service.retrieval import RetrievedChunk
+from service.retrieval.hybrid import RetrievedChunk
 
 
 def list_reports(ctx: ServiceContext) -> list[Report]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from ingest.models import Figure, Finding, Indicator, IndicatorCount, PageSpan, Report, Section
-from service.retrieval import RetrievedChunk
+from service.retrieval.hybrid import RetrievedChunk
 
 
 class ReportPublic(BaseModel):

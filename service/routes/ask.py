@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from service.answering import answer_question
-from service.answers import Answer
+from service.answering.answer import Answer
+from service.answering.pipeline import answer_question
 from service.deps import ContextDep
 
 router = APIRouter(tags=["ask"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from eval.baseline import CHUNK_SIZE, BaselineIndex, split_report
-from service.answers import NOT_FOUND
+from service.answering.answer import NOT_FOUND
 from service.context import ServiceContext
 
 SANGONG = "2024年“三公”经费决算支出多少?"

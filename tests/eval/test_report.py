@@ -12,7 +12,7 @@ from eval.metrics import QuestionResult
 from eval.report import format_ratio, render_markdown, report_data, write_reports
 from eval.runner import EvalResult, SystemRun
 from eval.scoring import QuestionScore
-from service.answers import NOT_FOUND, Answer
+from service.answering.answer import NOT_FOUND, Answer
 
 FIGURE = GoldQuestion(
     id="d05", report="h", type="figure", question="三公经费?", must_include=["12.85"]

@@ -8,7 +8,7 @@ from eval.baseline import BaselineIndex
 from eval.gold import GoldQuestion, load_gold
 from eval.metrics import QuestionResult, summarize, summarize_by_type
 from eval.runner import EvalError, index_scope, load_report_texts, resolve_scopes, run_eval
-from service.answers import Answer, Citation
+from service.answering.answer import Answer, Citation
 from service.context import ServiceContext
 from tests.eval.test_gold import GOLD_DEV
 

@@ -13,7 +13,7 @@ from eval.scoring import (
     fold,
     score_answer,
 )
-from service.answers import NOT_FOUND, Answer, Citation
+from service.answering.answer import NOT_FOUND, Answer, Citation
 
 TEXT = (
     "(4)“三公经费”控制情况分析。红河州司法局本级机关2024年“三公”经费决算支出12.85\n万元，"

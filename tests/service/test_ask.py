@@ -9,10 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ingest.pipeline import IngestSummary
-from service.answers import NOT_FOUND
+from service.answering.answer import NOT_FOUND
+from service.answering.verify import numbers_in
 from service.app import create_app
 from service.context import ServiceContext
-from service.verify import numbers_in
 
 
 @pytest.fixture(scope="module")

@@ -14,9 +14,9 @@ from typer.testing import CliRunner
 
 from ingest.pipeline import IngestSummary
 from service import cli
+from service.answering.verify import numbers_in
 from service.app import create_app
 from service.context import ServiceContext
-from service.verify import numbers_in
 from tests.conftest import HONGHE, PUTUO_FINANCE
 
 runner = CliRunner()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.selection import _value_follows
+from service.answering.candidates.sentences import _value_follows
 
 
 @pytest.mark.parametrize(

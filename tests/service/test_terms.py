@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ingest.segmenter import Segmenter
-from service.passage_text import has_figure, years_about
-from service.terms import coverage_of, holds_key, question_terms, split_parts
+from service.answering.passage_text import has_figure, years_about
+from service.answering.terms import coverage_of, holds_key, question_terms, split_parts
 
 
 def _words(segmenter: Segmenter, text: str) -> tuple[frozenset[str], frozenset[str]]:

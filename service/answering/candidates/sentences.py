@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from ingest.models import Report
 from ingest.segmenter import Segmenter
-from service.passage_text import (
+from service.answering.passage_text import (
     ANY_FIGURE,
     direction_fits,
     direction_of,
@@ -20,8 +20,8 @@ from service.passage_text import (
     years_about,
     years_in,
 )
-from service.retrieval import HybridRetriever, RetrievedChunk
-from service.terms import (
+from service.answering.question import Understanding, wanted_figure
+from service.answering.terms import (
     MIN_COVERAGE,
     QuestionTerms,
     coverage_of,
@@ -29,8 +29,8 @@ from service.terms import (
     question_terms,
     split_parts,
 )
-from service.understanding import Understanding, wanted_figure
-from service.verify import numbers_in
+from service.answering.verify import numbers_in
+from service.retrieval.hybrid import HybridRetriever, RetrievedChunk
 
 CANDIDATE_CHUNKS = 40
 # Kinds whose answer often runs over two sentences: a fact, then its cause. A figure must stand in

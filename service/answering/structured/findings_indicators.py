@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from ingest.chunking import sentence_spans
 from ingest.models import Finding, Indicator, Position, Report
 from ingest.segmenter import Segmenter
+from service.answering.terms import MIN_COVERAGE, coverage_of, holds_key, question_terms
+from service.answering.verify import normalise_number
 from service.records import FINDING_ORDER, ReportRecords
-from service.terms import MIN_COVERAGE, coverage_of, holds_key, question_terms
-from service.verify import normalise_number
 
 _STATUS_LEAD = {
     "inconsistent": "不一致",

@@ -15,13 +15,8 @@ import time
 
 from ingest.models import Report
 from ingest.sections import section_path_at
-from service.answers import NOT_FOUND, Answer, Citation, QuestionKind
-from service.context import ServiceContext
-from service.continuation import list_after_intro
-from service.errors import BadRequest
-from service.queries import get_report
-from service.retrieval import RetrievedChunk
-from service.selection import (
+from service.answering.answer import NOT_FOUND, Answer, Citation, QuestionKind
+from service.answering.candidates.sentences import (
     CANDIDATE_CHUNKS,
     Candidate,
     choose_passages,
@@ -29,17 +24,22 @@ from service.selection import (
     score_candidates,
     state_passage,
 )
-from service.structured import (
+from service.answering.continuation import list_after_intro
+from service.answering.question import understand_question
+from service.answering.structured.findings_indicators import (
     StructuredAnswer,
     answer_from_findings,
     answer_from_indicators,
     answer_unmet_list,
     asks_for_a_list,
 )
-from service.terms import question_terms
-from service.understanding import understand_question
-from service.unmet import unmet_section_citation
-from service.verify import numbers_in, verify_answer
+from service.answering.structured.unmet_section import unmet_section_citation
+from service.answering.terms import question_terms
+from service.answering.verify import numbers_in, verify_answer
+from service.context import ServiceContext
+from service.errors import BadRequest
+from service.queries import get_report
+from service.retrieval.hybrid import RetrievedChunk
 
 LEXICAL_CONFIDENCE = 1.0  # a best passage scoring this on BM25's chunks needs no vectors
 # A question about one indicator: whether it was met, its target or its actual value.

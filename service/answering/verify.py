@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Collection, Sequence
 from decimal import Decimal, InvalidOperation
 
-from service.answers import Citation
+from service.answering.answer import Citation
 
 # A number as reports write it: 1,045.50 / 9859.38 / 0.25 / 139; commas only as thousands marks.
 NUMBER_PATTERN = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\d.,])\d+(?:\.\d+)?")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ingest.models import Report
-from service.answers import QuestionKind
+from service.answering.answer import QuestionKind
 
 Wanted = Literal["percent", "amount", "count", "any"]
 
