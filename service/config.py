@@ -21,6 +21,7 @@ class ServiceSettings:
     port: int = 8000
     default_top_k: int = 5
     max_question_chars: int = 2000
+    scorer_file: Path | None = None  # a fitted scorer to use instead of the shipped one
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> ServiceSettings:
@@ -35,4 +36,7 @@ class ServiceSettings:
             max_question_chars=int(
                 env.get("REPORTQA_MAX_QUESTION_CHARS", defaults.max_question_chars)
             ),
+            scorer_file=Path(env["REPORTQA_SCORER_FILE"])
+            if env.get("REPORTQA_SCORER_FILE")
+            else None,
         )

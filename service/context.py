@@ -12,6 +12,8 @@ from ingest.embedding import Embedder
 from ingest.models import Report
 from ingest.segmenter import Segmenter
 from ingest.store import ReportStore
+from service.answering.candidates.cells import ReportCells, index_cells
+from service.answering.scoring import Scorer, load_scorer
 from service.answering.structured.findings_indicators import RecordWords, index_records
 from service.config import ServiceSettings
 from service.records import ReportRecords, build_records
@@ -26,6 +28,7 @@ class ServiceContext:
         self._reports: dict[str, Report] = {}
         self._records: dict[str, ReportRecords] = {}
         self._record_words: dict[str, RecordWords] = {}
+        self._cells: dict[str, ReportCells] = {}
         self._listed: tuple[frozenset[str], list[Report]] | None = None
 
     @cached_property
@@ -73,12 +76,26 @@ class ServiceContext:
             cached = self._record_words[report_id] = index_records(self.segmenter, report, records)
         return cached
 
+    def cells(self, report_id: str) -> ReportCells:
+        """A report's table cells with their words segmented, for cell candidates."""
+        cached = self._cells.get(report_id)
+        if cached is None:
+            report, records = self.report(report_id), self.records(report_id)
+            cached = self._cells[report_id] = index_cells(self.segmenter, report, records.figures)
+        return cached
+
     def warm_up(self) -> None:
         """Load the model, build the search index and every report's records before serving."""
         self.retriever.refresh()
         self.embedder.embed_query("预热")
         for listed in self.reports():
             self.record_words(listed.id)
+            self.cells(listed.id)
+
+    @cached_property
+    def scorer(self) -> Scorer:
+        """The fitted candidate scorer (the shipped one unless `REPORTQA_SCORER_FILE` names one)."""
+        return load_scorer(self.settings.scorer_file)
 
     @cached_property
     def retriever(self) -> HybridRetriever:

@@ -1,18 +1,25 @@
 """What a passage's text states on its own: a figure, the years it is about, a direction of
-change. Pure functions over strings, used to judge whether a passage fits a question."""
+change, a cause. Pure functions over strings, used as features of a candidate."""
 
 from __future__ import annotations
 
 import re
 
+from service.answering.lexicon import load_lexicon
+
 # A figure, not a list marker: a number with a unit or %, a decimal, or two or more digits.
 ANY_FIGURE = re.compile(
     r"\d+(?:\.\d+)?\s*(?:%|万元|亿元|元|人|件|条|辆|个|项|次|分)|\d+\.\d+|\d{2,}"
 )
+PERCENT_FIGURE = re.compile(r"\d(?:[\d,]*\d)?(?:\.\d+)?\s*%")
+AMOUNT_FIGURE = re.compile(r"\d(?:[\d,]*\d)?(?:\.\d+)?\s*(?:万元|亿元|千元|元)")
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 _COMPARED_YEAR = re.compile(r"(?:比|较|与|同|相比|对比|低于|高于)\s*(?:19|20)\d{2}\s*年")
-_UP = re.compile(r"增加|增长|上升|提高|多了|高于|超过")
-_DOWN = re.compile(r"减少|下降|降低|少了|低于|节约|[比较][^,,。]{0,12}少")
+
+
+def count_figure() -> re.Pattern[str]:
+    units = "|".join(load_lexicon().count_units)
+    return re.compile(rf"\d+\s*(?:{units})")
 
 
 def has_figure(text: str) -> bool:
@@ -35,11 +42,10 @@ def years_about(text: str) -> set[int]:
 
 def direction_of(text: str) -> str | None:
     """'up' or 'down' when the text speaks of a change one way only."""
-    up, down = bool(_UP.search(text)), bool(_DOWN.search(text))
+    lexicon = load_lexicon()
+    up, down = bool(lexicon.up.search(text)), bool(lexicon.down.search(text))
     return "up" if up and not down else "down" if down and not up else None
 
 
-def direction_fits(text: str, asked: str | None) -> bool:
-    """A question about a fall is not answered by a passage that states only a rise."""
-    stated = direction_of(text)
-    return asked is None or stated is None or stated == asked
+def states_cause(text: str) -> bool:
+    return bool(load_lexicon().cause.search(text))

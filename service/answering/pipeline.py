@@ -1,11 +1,10 @@
 """Question → answer with verified citations; no language model needed.
 
-Consistency, unmet-target and indicator questions go first to the structured path (the report's
-records: findings, indicators). Others are extractive: retrieve chunks (BM25 first, hybrid with
-vectors when BM25's chunks hold no passage stating the question's words), cut them into sentences
-and table rows, pick those that cover the question's terms and hold the kind of figure asked for,
-state them, cite them, verify. When nothing covers the question, refuse with NOT_FOUND and show
-the nearest passages as related.
+The path: one `Question` (question) → unmet, consistency and indicator questions to the records
+(structured) → retrieve chunks (retrieval: BM25 first, hybrid with vectors when BM25's chunks hold
+no accepted candidate) → candidates: sentences, rows, table cells (candidates) → one fitted score
+(features, scoring) → the best of each part if it clears the threshold (selection) → state, cite,
+verify. Otherwise refuse with NOT_FOUND and show the nearest passages as related.
 """
 
 from __future__ import annotations
@@ -16,16 +15,17 @@ import time
 from ingest.models import Report
 from ingest.sections import section_path_at
 from service.answering.answer import NOT_FOUND, Answer, Citation, QuestionKind
-from service.answering.candidates.sentences import (
-    CANDIDATE_CHUNKS,
-    Candidate,
-    choose_passages,
-    rerank,
-    score_candidates,
-    state_passage,
-)
+from service.answering.candidates.cells import state_cell
+from service.answering.candidates.model import Candidate
+from service.answering.candidates.sentences import state_passage
 from service.answering.continuation import list_after_intro
-from service.answering.question import understand_question
+from service.answering.question import Question, build_question
+from service.answering.selection import (
+    ScoredCandidate,
+    choose,
+    gather_candidates,
+    score_candidates,
+)
 from service.answering.structured.findings_indicators import (
     StructuredAnswer,
     answer_from_findings,
@@ -34,16 +34,41 @@ from service.answering.structured.findings_indicators import (
     asks_for_a_list,
 )
 from service.answering.structured.unmet_section import unmet_section_citation
-from service.answering.terms import question_terms
 from service.answering.verify import numbers_in, verify_answer
 from service.context import ServiceContext
 from service.errors import BadRequest
 from service.queries import get_report
 from service.retrieval.hybrid import RetrievedChunk
 
-LEXICAL_CONFIDENCE = 1.0  # a best passage scoring this on BM25's chunks needs no vectors
+CANDIDATE_CHUNKS = 40  # chunks read for candidates: deep enough for a table's rows
 # A question about one indicator: whether it was met, its target or its actual value.
 _ABOUT_AN_INDICATOR = re.compile(r"指标|目标值|完成了吗|完成没有|达到了吗|达标|实际完成")
+
+
+def understand(ctx: ServiceContext, question: str, report: str | None = None) -> Question:
+    """The `Question` for an ask, within `report` (an id, prefix or path) if given."""
+    asked = _checked(ctx, question)
+    scope = get_report(ctx, report).id if report else None
+    return build_question(asked, ctx.segmenter, ctx.reports(), scope)
+
+
+def retrieve(ctx: ServiceContext, question: Question, dense: bool = True) -> list[RetrievedChunk]:
+    """The chunks candidates are read from, best first."""
+    return ctx.retriever.search(
+        question.text,
+        top_k=CANDIDATE_CHUNKS,
+        report_ids=list(question.report_ids) or None,
+        dense=dense,
+    )
+
+
+def scored_candidates(
+    ctx: ServiceContext, question: Question, hits: list[RetrievedChunk]
+) -> list[ScoredCandidate]:
+    """Every candidate of the retrieved chunks, scored for each part of the question."""
+    candidates = gather_candidates(question, ctx.retriever, hits, ctx.cells)
+    year_of = {r.id: r.year for r in ctx.reports()}
+    return score_candidates(question, candidates, ctx.scorer, year_of)
 
 
 def answer_question(
@@ -51,48 +76,38 @@ def answer_question(
 ) -> Answer:
     """Answer one question from the stored reports, or refuse; every citation is verified."""
     started = time.perf_counter()
-    question = _checked(ctx, question)
-    reports = ctx.reports()
-    understood = understand_question(question, reports)
-    report_id = get_report(ctx, report).id if report else understood.report_id
-    if understood.foreign_org:
-        return _refusal(ctx, question, report_id, started)
-    if understood.kind in ("unmet", "crosscheck") or _ABOUT_AN_INDICATOR.search(question):
-        structured = _answer_structured(ctx, question, understood.kind, report_id, reports, started)
+    q = understand(ctx, question, report)
+    report_id = q.report_ids[0] if q.report_ids else None
+    if q.out_of_scope:
+        return _refusal(ctx, q, started)
+    if q.intent in ("unmet", "crosscheck") or _ABOUT_AN_INDICATOR.search(q.text):
+        structured = _answer_structured(ctx, q, report_id, ctx.reports(), started)
         if structured is not None:
             return structured
-    scope = [report_id] if report_id else None
-    depth = max(top_k, CANDIDATE_CHUNKS)
-    # Lexical first: when BM25's chunks hold a passage that states the question's own words, the
-    # answer stands without the query embedding (most of the time of an ask); otherwise the
-    # hybrid search, whose vectors find paraphrases, decides.
-    hits = ctx.retriever.search(question, top_k=depth, report_ids=scope, dense=False)
-    chosen = choose_passages(
-        ctx.segmenter, ctx.retriever, question, understood, hits, reports, LEXICAL_CONFIDENCE
-    )
+    scorer = ctx.scorer
+    # Lexical first: when BM25's chunks hold an accepted candidate the answer stands without the
+    # query embedding (most of the time of an ask); otherwise the hybrid search decides.
+    hits = retrieve(ctx, q, dense=False)
+    chosen = choose(q, scored_candidates(ctx, q, hits), scorer)
     if not chosen:
-        hits = ctx.retriever.search(question, top_k=depth, report_ids=scope)
-        chosen = choose_passages(ctx.segmenter, ctx.retriever, question, understood, hits, reports)
+        hits = retrieve(ctx, q)
+        chosen = choose(q, scored_candidates(ctx, q, hits), scorer)
     retrieved = time.perf_counter()
     if not chosen:
-        return _refusal(ctx, question, report_id, started, hits)
-    citations = [_citation(ctx, c.chunk.report_id, c.start, c.end) for c in chosen]
-    text = "".join(state_passage(c) for c in chosen)
-    if understood.kind in ("reason", "list") and len(chosen) == 1:
-        text, citations = _with_listed_items(ctx, question, reports, chosen[0], text, citations)
+        return _refusal(ctx, q, started, hits)
+    citations = [_citation(ctx, c.report_id, c.start, c.end) for c in chosen]
+    text = "".join(state_cell(c.cell) if c.cell else state_passage(c) for c in chosen)
+    if q.intent in ("reason", "list") and len(chosen) == 1 and chosen[0].cell is None:
+        text, citations = _with_listed_items(ctx, q, chosen[0], text, citations)
     if verify_answer(text, citations, lambda rid: ctx.report(rid).text):
-        return _refusal(ctx, question, report_id, started, hits)
-    kind: QuestionKind = (
-        "table"
-        if chosen[0].chunk.kind == "table_row" and understood.kind == "figure"
-        else understood.kind
-    )
+        return _refusal(ctx, q, started, hits)
+    kind: QuestionKind = "table" if chosen[0].kind != "sentence" and q.kind == "figure" else q.kind
     return Answer(
-        question=question,
+        question=q.asked,
         answer=text,
         answerable=True,
         kind=kind,
-        report_id=chosen[0].chunk.report_id,
+        report_id=chosen[0].report_id,
         citations=citations,
         timings=_timings(started, retrieved),
     )
@@ -100,16 +115,14 @@ def answer_question(
 
 def _with_listed_items(
     ctx: ServiceContext,
-    question: str,
-    reports: list[Report],
+    question: Question,
     chosen: Candidate,
     text: str,
     citations: list[Citation],
 ) -> tuple[str, list[Citation]]:
     """An intro ending in a colon, extended with the items it introduces (see continuation)."""
-    report = ctx.report(chosen.chunk.report_id)
-    terms = question_terms(ctx.segmenter, question, reports)
-    words = {w for w in terms.weights if len(w) >= 2}
+    report = ctx.report(chosen.report_id)
+    words = {w for w in question.terms.weights if len(w) >= 2}
 
     def about_question(title: str) -> bool:
         return bool(words & set(ctx.segmenter.tokenize(title)))
@@ -124,16 +137,13 @@ def ranked_passages(
     ctx: ServiceContext, question: str, report: str | None = None, top_k: int = 5
 ) -> list[RetrievedChunk]:
     """The chunks answering reads for `question`, best first: those the answer cites, then those
-    holding a passage that may answer it, then the rest as retrieved."""
-    question = _checked(ctx, question)
-    reports = ctx.reports()
-    understood = understand_question(question, reports)
-    report_id = get_report(ctx, report).id if report else understood.report_id
-    hits = ctx.retriever.search(
-        question, top_k=max(top_k, CANDIDATE_CHUNKS), report_ids=[report_id] if report_id else None
-    )
-    scored = score_candidates(ctx.segmenter, ctx.retriever, question, understood, hits, reports)
-    ranked = rerank(hits, scored)
+    holding its best-scored candidates, then the rest as retrieved."""
+    q = understand(ctx, question, report)
+    hits = retrieve(ctx, q)
+    order: dict[str, int] = {}
+    for s in scored_candidates(ctx, q, hits):
+        order.setdefault(s.candidate.chunk.id, len(order))
+    ranked = sorted(hits, key=lambda h: order.get(h.id, len(order)))
     cited = answer_question(ctx, question, report, top_k).citations
     if not cited:
         return ranked[:top_k]
@@ -179,8 +189,7 @@ def _citation(ctx: ServiceContext, report_id: str, start: int, end: int) -> Cita
 
 def _answer_structured(
     ctx: ServiceContext,
-    question: str,
-    kind: QuestionKind,
+    question: Question,
     report_id: str | None,
     reports: list[Report],
     started: float,
@@ -189,14 +198,15 @@ def _answer_structured(
     targets = [report_id] if report_id else [r.id for r in reports]
     found: StructuredAnswer | None = None
     records = [ctx.record_words(rid) for rid in targets]
-    if kind == "unmet" and asks_for_a_list(question):
+    text, kind = question.text, question.intent
+    if kind == "unmet" and asks_for_a_list(text):
         found = _unmet_list(ctx, targets)
     if found is None and kind == "crosscheck":
-        found = answer_from_findings(ctx.segmenter, question, records)
+        found = answer_from_findings(ctx.segmenter, text, records)
     if found is None:
-        found = answer_from_indicators(ctx.segmenter, question, records)
+        found = answer_from_indicators(ctx.segmenter, text, records)
     if found is None and kind == "unmet":
-        found = answer_from_findings(ctx.segmenter, question, records)
+        found = answer_from_findings(ctx.segmenter, text, records)
     if found is None:
         return None
     citations = [_citation(ctx, found.report_id, start, end) for start, end in found.spans]
@@ -205,10 +215,10 @@ def _answer_structured(
     ):
         return None
     return Answer(
-        question=question,
+        question=question.asked,
         answer=found.text,
         answerable=True,
-        kind=kind,
+        kind=question.kind,
         report_id=found.report_id,
         citations=citations,
         computed=sorted(numbers_in(found.text) & found.computed - _quoted_numbers(citations)),
@@ -237,23 +247,21 @@ def _unmet_list(ctx: ServiceContext, targets: list[str]) -> StructuredAnswer | N
 
 def _refusal(
     ctx: ServiceContext,
-    question: str,
-    report_id: str | None,
+    question: Question,
     started: float,
     hits: list[RetrievedChunk] | None = None,
 ) -> Answer:
     """NOT_FOUND, with the nearest passages as 'related' (never as support)."""
     if hits is None:
-        hits = ctx.retriever.search(
-            question, top_k=3, report_ids=[report_id] if report_id else None
-        )
+        hits = retrieve(ctx, question, dense=False)
     related = [_citation(ctx, h.report_id, h.start, h.end) for h in hits[:3]]
+    answer = NOT_FOUND if not question.out_of_scope else f"{NOT_FOUND}({question.out_of_scope})"
     return Answer(
-        question=question,
-        answer=NOT_FOUND,
+        question=question.asked,
+        answer=answer,
         answerable=False,
         kind="unanswerable",
-        report_id=report_id,
+        report_id=question.report_ids[0] if question.report_ids else None,
         related=related,
         timings=_timings(started, time.perf_counter()),
     )

@@ -1,95 +1,200 @@
-"""Question understanding: which report, what kind of question, which figure is wanted.
+"""One `Question`, built once per ask: its normalised text, the report(s) it is about, its years
+(今年/去年 resolved against the report's year), subject terms, the figure asked for, its parts
+and its intent. Every later step reads it; nothing re-segments or re-classifies the question.
 
-Pure functions over the question text and the stored reports' metadata; no model needed.
+Pure functions over the question text, the lexicon and the stored reports' metadata.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
 from ingest.models import Report
+from ingest.segmenter import Segmenter
 from service.answering.answer import QuestionKind
+from service.answering.lexicon import Lexicon, load_lexicon
+from service.answering.terms import QuestionTerms, question_terms, split_parts
 
 Wanted = Literal["percent", "amount", "count", "any"]
-
-_CROSSCHECK = re.compile(
-    r"一致|对吗|对不对|对了吗|写对|算对|算得对|准确吗|正确吗|有误|有没有错|加起来|相符|吻合|核对|前后|对得上"
-)
-_UNMET = re.compile(r"(没有|没|未)(完成|达到|达成|实现)|目标值和实际值|未完成")
-_REASON = re.compile(r"为什么|为何|原因|怎么回事|什么问题|哪些问题")
-_FIGURE = re.compile(r"多少|几|是什么|比例|比重|占比|率|金额|数额")
-_PERCENT = re.compile(r"率|比例|比重|占比|百分|进度|增长了|下降了|多少%|满意度")
-_COUNT = re.compile(
-    r"几|多少(人|件|条|辆|个|项|家|次|名|户)|多少[\u4e00-\u9fff]{0,3}(车|设备)|人数|数量"
-)
-_AMOUNT = re.compile(r"预算|支出|收入|资金|经费|金额|费用|拨款|总计|合计|花了|多少钱|决算")
-# An organisation the question names: a place or body name ending in a body suffix.
-_ORG = re.compile(
-    r"([\u4e00-\u9fff]{2,14}?(?:局|厅|委员会|工作部|宣传部|组织部|办公室|政府|法院|检察院|中心))"
-    # 政府 in 政府采购 / 政府性基金 / 政府购买服务 names a kind of spending, not a body
-    r"(?!采购|性|购买|投资|债务|会计|信息|补助|预算|资金)"
-)
+Intent = Literal[
+    "figure", "reason", "list", "unmet", "crosscheck", "comparison", "ranking", "unanswerable"
+]
 _DIGITS = re.compile(r"\d+年?度?")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年)")
 _MIN_OVERLAP = 3  # characters of a publisher's name the question must share to pick its report
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+_LATIN = re.compile(r"[A-Za-z]")
 
 
 @dataclass(frozen=True)
-class Understanding:
-    """What a question asks, as far as rules can tell."""
+class QuestionPart:
+    """One thing a question asks ("…是多少" of "…是多少?比上年增加多少?")."""
 
-    kind: QuestionKind
+    text: str
+    terms: QuestionTerms
     wanted: Wanted
-    report_id: str | None
-    foreign_org: str | None  # an organisation named in the question that no report is about
-    multi_part: bool  # asks for two or more facts ("各是多少", "分别", two question marks)
 
 
-def understand_question(question: str, reports: Sequence[Report]) -> Understanding:
-    """Classify the question and find the report it is about."""
-    report_id = detect_report(question, reports)
-    return Understanding(
-        kind=classify_question(question),
-        wanted=wanted_figure(question),
-        report_id=report_id,
-        foreign_org=foreign_organisation(question, reports),
-        multi_part=bool(re.search(r"各|分别|和.*(各|分别)|[??].+[??]", question))
-        or len(re.findall(r"多少|几", question)) >= 2,
+@dataclass(frozen=True)
+class Question:
+    """Everything answering needs to know about a question, computed once."""
+
+    asked: str  # as the user typed it
+    text: str  # simplified, width-folded, glossed: what every later step reads
+    report_ids: tuple[str, ...]  # the reports in scope; empty: every stored report
+    report_named: str | None  # the report the question names, if one does
+    years: frozenset[int]  # stated, and resolved from 今年/去年
+    intent: Intent
+    wanted: Wanted
+    terms: QuestionTerms  # of the whole question
+    parts: tuple[QuestionPart, ...]  # two or more when it asks several things
+    direction: Literal["up", "down"] | None
+    asks_why: bool
+    multi_part: bool  # "各是多少", "分别", two question marks
+    out_of_scope: str | None  # why no stored report can answer it (a body or year not covered)
+
+    @property
+    def kind(self) -> QuestionKind:
+        """The answer kind reported to clients."""
+        if self.intent in ("comparison", "ranking"):
+            return "figure"
+        return self.intent  # type: ignore[return-value]
+
+
+@cache
+def _converter() -> object:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def normalise_question(text: str, lexicon: Lexicon | None = None) -> str:
+    """Traditional → simplified (OpenCC), full-width → half-width, spaces between Chinese words
+    dropped, English budget phrases glossed into Chinese."""
+    lexicon = lexicon or load_lexicon()
+    text = unicodedata.normalize("NFKC", text).strip()
+    text = str(_converter().convert(text))  # type: ignore[attr-defined]
+    if _LATIN.search(text):
+        lowered = text.lower()
+        for english, chinese in lexicon.glossary_en:
+            lowered = re.sub(rf"\b{re.escape(english)}\b", chinese, lowered)
+        text = lowered
+    return _CJK_GAP.sub("", text)
+
+
+def build_question(
+    asked: str,
+    segmenter: Segmenter,
+    reports: Sequence[Report],
+    scope: str | None = None,
+    lexicon: Lexicon | None = None,
+) -> Question:
+    """The `Question` for `asked`, over the stored `reports`, within report `scope` if given."""
+    lexicon = lexicon or load_lexicon()
+    text = normalise_question(asked, lexicon)
+    named = detect_report(text, reports)
+    report_id = scope or named
+    in_scope = [r for r in reports if r.id == report_id] if report_id else list(reports)
+    years = resolve_years(text, in_scope[0].year if len(in_scope) == 1 else None, lexicon)
+    terms = question_terms(segmenter, text, list(reports), lexicon)
+    parts = tuple(
+        QuestionPart(p, t, wanted_figure(p, lexicon))
+        for p in split_parts(text)
+        if (t := question_terms(segmenter, p, list(reports), lexicon)).weights
+    )
+    intent = classify_question(text, lexicon, several_reports=report_id is None)
+    return Question(
+        asked=asked,
+        text=text,
+        report_ids=(report_id,) if report_id else (),
+        report_named=named,
+        years=years,
+        intent=intent,
+        wanted=wanted_figure(text, lexicon),
+        terms=terms,
+        parts=parts if len(parts) > 1 else (QuestionPart(text, terms, wanted_figure(text)),),
+        direction=direction_of(text, lexicon),
+        asks_why=bool(lexicon.asks_why.search(text)),
+        multi_part=bool(re.search(r"各|分别|和.*(各|分别)|[?].+[?]", text))
+        or len(re.findall(r"多少|几", text)) >= 2,
+        out_of_scope=out_of_scope(text, years, in_scope, reports, lexicon),
     )
 
 
-def classify_question(question: str) -> QuestionKind:
-    """The kind of question; a figure question that also asks why stays a figure question."""
-    if _CROSSCHECK.search(question):
-        return "crosscheck"
-    if _UNMET.search(question):
-        return "unmet"
-    if _REASON.search(question) and not re.search(r"多少|几", question):
-        return "reason"
-    return "figure" if _FIGURE.search(question) else "list"
+def classify_question(text: str, lexicon: Lexicon, several_reports: bool = True) -> Intent:
+    """The intent, by the lexicon's cues in order; comparisons and rankings need several reports,
+    and a figure question that also asks why stays a figure question."""
+    asks_figure = bool(re.search(r"多少|几", text))
+    for intent, cue in lexicon.intents:
+        if not cue.search(text):
+            continue
+        if intent in ("comparison", "ranking") and not several_reports:
+            continue
+        if intent == "reason" and asks_figure:
+            continue
+        return intent  # type: ignore[return-value]
+    return "list"
 
 
-def wanted_figure(question: str) -> Wanted:
+def wanted_figure(text: str, lexicon: Lexicon | None = None) -> Wanted:
     """The kind of number the question asks for."""
-    if _PERCENT.search(question):
-        return "percent"
-    if _COUNT.search(question):
-        return "count"
-    if _AMOUNT.search(question):
-        return "amount"
+    for wanted, cue in (lexicon or load_lexicon()).wanted:
+        if cue.search(text):
+            return wanted  # type: ignore[return-value]
     return "any"
 
 
-def detect_report(question: str, reports: Sequence[Report]) -> str | None:
+def direction_of(text: str, lexicon: Lexicon | None = None) -> Literal["up", "down"] | None:
+    """'up' or 'down' when the text speaks of a change one way only."""
+    lexicon = lexicon or load_lexicon()
+    up, down = bool(lexicon.up.search(text)), bool(lexicon.down.search(text))
+    return "up" if up and not down else "down" if down and not up else None
+
+
+def resolve_years(text: str, report_year: int | None, lexicon: Lexicon) -> frozenset[int]:
+    """Years the question states, and 今年/去年/明年 against the report's year when known."""
+    years = {int(y) for y in _YEAR.findall(text)}
+    if report_year is not None and not years:
+        if lexicon.this_year.search(text):
+            years.add(report_year)
+        if lexicon.last_year.search(text) and not re.search(r"比上年|较上年|上年[增减]", text):
+            years.add(report_year - 1)
+        if lexicon.next_year.search(text):
+            years.add(report_year + 1)
+    return frozenset(years)
+
+
+def out_of_scope(
+    text: str,
+    years: frozenset[int],
+    in_scope: Sequence[Report],
+    reports: Sequence[Report],
+    lexicon: Lexicon,
+) -> str | None:
+    """Why no report in scope can answer: a body none is about, or years none covers (a report
+    covers its own year and the year before, which it compares with)."""
+    body = foreign_organisation(text, reports, lexicon)
+    if body:
+        return f"没有关于{body}的报告"
+    covered = {y for r in in_scope if r.year for y in (r.year, r.year - 1)}
+    if years and covered and not years & covered:
+        return "没有关于" + "、".join(f"{y}年" for y in sorted(years)) + "的报告"
+    return None
+
+
+def detect_report(text: str, reports: Sequence[Report]) -> str | None:
     """The report whose publisher (or title) the question names most specifically, if unique."""
     best: list[tuple[int, str]] = []
-    plain_question = _DIGITS.sub("", question)
+    plain = _DIGITS.sub("", text)
     for report in reports:
         # Only the name counts: years and digits match any report of the same year.
         name = _DIGITS.sub("", report.publisher or report.title)
-        best.append((_longest_common_substring(plain_question, name), report.id))
+        best.append((_longest_common_substring(plain, name), report.id))
     best.sort(reverse=True)
     if not best or best[0][0] < _MIN_OVERLAP:
         return None
@@ -98,10 +203,13 @@ def detect_report(question: str, reports: Sequence[Report]) -> str | None:
     return best[0][1]
 
 
-def foreign_organisation(question: str, reports: Sequence[Report]) -> str | None:
+def foreign_organisation(
+    text: str, reports: Sequence[Report], lexicon: Lexicon | None = None
+) -> str | None:
     """An organisation named in the question whose kind of body no report is about."""
+    lexicon = lexicon or load_lexicon()
     names = [r.publisher or r.title for r in reports]
-    for match in _ORG.finditer(_DIGITS.sub(" ", question)):
+    for match in lexicon.body.finditer(_DIGITS.sub(" ", text)):
         org = match.group(1)
         suffix = org[-3:]
         if not any(suffix in name for name in names) and not any(

@@ -1,0 +1,169 @@
+"""The named features of a (question part, candidate) pair that the fitted scorer weighs.
+
+Every feature is a number in [0, 1]. They say how much of the question the passage holds (its own
+words, its context, the specific words), whether it fits the question's year, direction and kind
+of figure, whether it states a cause when one is asked, and for a table cell whether its row and
+its column are the ones the question names. Pure functions: no model, no I/O.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from service.answering.candidates.model import Candidate
+from service.answering.passage_text import (
+    AMOUNT_FIGURE,
+    ANY_FIGURE,
+    PERCENT_FIGURE,
+    count_figure,
+    direction_of,
+    has_figure,
+    states_cause,
+    years_about,
+)
+from service.answering.question import Question, QuestionPart
+from service.answering.terms import QuestionTerms, coverage_split, key_coverage
+from service.answering.verify import numbers_in
+
+FEATURES = (
+    "coverage_own",  # share of the question's term weight in the passage's own words
+    "coverage_context",  # share found only in its section or table title
+    "key_coverage",  # share of the specific words (not generic) in the passage or its context
+    "key_own",  # share of the specific words in the passage's own text
+    "retrieval_rank",  # 1 for the first retrieved chunk, falling with rank
+    "year_fit",  # the passage is about the asked year (or no year is asked)
+    "year_named",  # the passage names the asked year itself
+    "direction_fit",  # it does not speak of a change the other way
+    "has_figure",
+    "wanted_figure",  # it holds the kind of figure asked (amount, percent, count)
+    "cause_for_why",  # a why-question and the passage states a cause
+    "cause_otherwise",  # not a why-question and the passage states a cause
+    "subject_before_cause",  # a stated cause explains the subject asked, not something else
+    "is_row",
+    "is_cell",
+    "cell_row_fit",  # share of the specific words named by the cell's row label
+    "cell_column_fit",  # share of the cell's column-header words the question names
+    "cell_unnamed_column",  # the question names no column word of the cell at all
+    "total_row",
+    "two_sentences",
+    "figure_density",  # many numbers in one passage: less likely to be the one asked
+    "label_without_value",  # a row naming the asked item, whose figure belongs to another label
+)
+_TOTAL_ROW = re.compile(r"(?:^|\| )(?:合\s*计|总\s*计|[\u4e00-\u9fff]{0,6}合计)(?: \||$)")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_RANK_SCALE = 10.0
+
+
+def featurize(
+    question: Question, part: QuestionPart, candidate: Candidate, report_year: int | None
+) -> list[float]:
+    """The feature vector (in `FEATURES` order) of one candidate for one part of a question."""
+    terms = part.terms
+    own, context = coverage_split(terms, candidate.tokens, candidate.free, candidate.context)
+    text = candidate.text
+    is_cell = candidate.kind == "cell"
+    stated = years_about(text) or years_about(" ".join(candidate.chunk.section_path[-1:]))
+    year_fit = _year_fit(question.years, stated, report_year)
+    cause = states_cause(text)
+    row_fit, column_fit = _cell_fit(terms, candidate) if is_cell else (0.0, 0.0)
+    return [
+        own,
+        context,
+        key_coverage(terms, candidate.free | candidate.context),
+        key_coverage(terms, candidate.own | (candidate.cell_row if is_cell else frozenset())),
+        1.0 / (1.0 + candidate.rank / _RANK_SCALE),
+        year_fit,
+        float(bool(question.years & stated)),
+        float(_direction_fits(text, question.direction)),
+        float(has_figure(candidate.cell.raw if candidate.cell else text)),
+        float(_holds_wanted(candidate, part.wanted)),
+        float(question.asks_why and cause),
+        float(not question.asks_why and cause),
+        float(_explains_the_subject(text, terms, candidate.context)),
+        float(candidate.kind == "row"),
+        float(is_cell),
+        row_fit,
+        column_fit,
+        float(is_cell and column_fit == 0.0),
+        float(bool(_TOTAL_ROW.search(text))),
+        float(candidate.sentences > 1),
+        min(1.0, math.log1p(len(numbers_in(text))) / 3.0),
+        float(candidate.kind != "sentence" and not _row_has_value_for(text, terms)),
+    ]
+
+
+def _year_fit(asked: frozenset[int], stated: set[int], report_year: int | None) -> float:
+    """A question about a year is answered by a passage about that year: one that names it, or
+    names no year in a report about it. A passage naming only other years is about them."""
+    if not asked:
+        return 1.0
+    if stated:
+        return float(bool(stated & asked))
+    return float(report_year is None or report_year in asked)
+
+
+def _direction_fits(text: str, asked: str | None) -> bool:
+    stated = direction_of(text)
+    return asked is None or stated is None or stated == asked
+
+
+def _holds_wanted(candidate: Candidate, wanted: str) -> bool:
+    """The passage states the kind of figure asked for; a cell by its unit (tables state the unit
+    once, in the title)."""
+    if candidate.cell is not None:
+        unit = candidate.cell.unit
+        if wanted == "percent":
+            return unit == "%"
+        if wanted == "amount":
+            return unit in ("元", "万元", "亿元", "千元")
+        if wanted == "count":
+            return unit not in (None, "%", "元", "万元", "亿元", "千元")
+        return True
+    pattern = {"percent": PERCENT_FIGURE, "amount": AMOUNT_FIGURE, "count": count_figure()}.get(
+        wanted
+    )
+    if candidate.kind == "row" and wanted == "amount":
+        return bool(re.search(r"\d\.\d", candidate.text))
+    return pattern is None or bool(pattern.search(candidate.text))
+
+
+def _cell_fit(terms: QuestionTerms, candidate: Candidate) -> tuple[float, float]:
+    """How well the question names the cell's row (share of its specific words in the row label)
+    and its column (share of the column's words the question names)."""
+    row = key_coverage(terms, candidate.cell_row) if terms.keys else 0.0
+    column_words = [w for w in candidate.cell_column if len(w) >= 2]
+    if not column_words:
+        return row, 0.0
+    named = sum(
+        1 for w in column_words if any(terms.found_in(t, frozenset([w])) for t in terms.weights)
+    )
+    return row, named / len(column_words)
+
+
+def _explains_the_subject(text: str, terms: QuestionTerms, context: frozenset[str]) -> bool:
+    """A cause explains what the passage states before it, or what its paragraph opens with: a
+    subject named only inside the cause is not what the passage explains."""
+    cause = text.find("原因")
+    if cause < 0 or not terms.keys:
+        return True
+    subject = max(terms.keys[0], key=lambda w: terms.weights[w])
+    return subject in text[:cause] or terms.found_in(subject, context)
+
+
+def _row_has_value_for(text: str, terms: QuestionTerms) -> bool:
+    """In a table row, a label the question names must have a value of its own: budget tables
+    put label/value groups side by side ("301 | 08 | 养老保险缴费 | 160.75 | 302 | 06 | 电费")."""
+    cells = text.split(" | ")
+    named = [i for i, c in enumerate(cells) if any(t in c for t in terms.weights if len(t) >= 2)]
+    return not named or any(_value_follows(cells, i) for i in named)
+
+
+def _value_follows(cells: list[str], index: int) -> bool:
+    """A figure in the cells after `index`, before the next label (a cell with Chinese text)."""
+    for cell in cells[index + 1 :]:
+        if _CJK.search(cell):
+            return False
+        if ANY_FIGURE.search(cell) or (re.search(r"\d", cell) and "." in cell):
+            return True
+    return False

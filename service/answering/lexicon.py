@@ -1,0 +1,82 @@
+"""The answering lexicon (词表): stop, generic and asking words, everyday synonyms, cause and
+direction words, intent cues, year words, body suffixes and a 中英 glossary.
+
+All of it is data (`data/lexicon.toml`), loaded once; code never holds a word list of its own.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Every word list answering reads, with the patterns built from them."""
+
+    stop: frozenset[str]
+    generic: frozenset[str]
+    asking: re.Pattern[str]
+    synonyms: dict[str, frozenset[str]]  # word → the other words of its meaning
+    cause: re.Pattern[str]
+    asks_why: re.Pattern[str]
+    up: re.Pattern[str]
+    down: re.Pattern[str]
+    intents: tuple[tuple[str, re.Pattern[str]], ...]  # tried in order
+    wanted: tuple[tuple[str, re.Pattern[str]], ...]
+    count_units: tuple[str, ...]
+    this_year: re.Pattern[str]
+    last_year: re.Pattern[str]
+    next_year: re.Pattern[str]
+    body: re.Pattern[str]
+    glossary_en: tuple[tuple[str, str], ...]  # longest English phrase first
+
+    def alternatives(self, word: str) -> frozenset[str]:
+        """The word and the words meaning the same."""
+        return self.synonyms.get(word, frozenset()) | {word}
+
+
+def _any_of(words: list[str]) -> re.Pattern[str]:
+    ordered = sorted(set(words), key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in ordered))
+
+
+@cache
+def load_lexicon() -> Lexicon:
+    """The lexicon shipped in `data/lexicon.toml` (read once per process)."""
+    raw = resources.files("service.answering.data").joinpath("lexicon.toml").read_text("utf-8")
+    data = tomllib.loads(raw)
+    synonyms: dict[str, frozenset[str]] = {}
+    for group in data["synonyms"]:
+        for word in group:
+            synonyms[word] = synonyms.get(word, frozenset()) | (frozenset(group) - {word})
+    bodies = data["bodies"]
+    body = re.compile(
+        r"([\u4e00-\u9fff]{2,14}?(?:"
+        + "|".join(map(re.escape, bodies["suffixes"]))
+        + r"))(?!"
+        + "|".join(map(re.escape, bodies["not_after"]))
+        + ")"
+    )
+    glossary = sorted(data["glossary_en"].items(), key=lambda kv: -len(kv[0]))
+    return Lexicon(
+        stop=frozenset(data["stop"]),
+        generic=frozenset(data["generic"]),
+        asking=_any_of(data["asking_fragments"]),
+        synonyms=synonyms,
+        cause=_any_of(data["cause"]),
+        asks_why=_any_of(data["asks_why"]),
+        up=_any_of(data["up"]),
+        down=_any_of(data["down"]),
+        intents=tuple((k, _any_of(v)) for k, v in data["intent"].items()),
+        wanted=tuple((k, _any_of(v)) for k, v in data["wanted"].items()),
+        count_units=tuple(data["count_units"]),
+        this_year=_any_of(data["years"]["this_year"]),
+        last_year=_any_of(data["years"]["last_year"]),
+        next_year=_any_of(data["years"]["next_year"]),
+        body=body,
+        glossary_en=tuple(glossary),
+    )

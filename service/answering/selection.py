@@ -1,0 +1,111 @@
+"""Candidates for a question, scored by the fitted scorer, and the choice per question part.
+
+Every candidate kind (sentences, rows, cells) is scored by the same function over the same
+features; the best candidate of each part answers it if it clears the one acceptance threshold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from service.answering.candidates.cells import ReportCells, cell_candidates
+from service.answering.candidates.model import Candidate
+from service.answering.candidates.sentences import sentence_candidates
+from service.answering.features import featurize
+from service.answering.passage_text import has_figure
+from service.answering.question import Question
+from service.answering.scoring import Scorer
+from service.answering.verify import numbers_in
+from service.retrieval.hybrid import HybridRetriever, RetrievedChunk
+
+# Intents whose answer often runs over two sentences: a fact, then its cause or its list.
+_PAIRED = frozenset({"reason", "unmet", "list"})
+# Intents answered by a figure: a passage without one states no answer (not a learned matter:
+# such a passage cannot contain the figure the scoring rules require).
+_NEEDS_FIGURE = frozenset({"figure", "crosscheck", "comparison", "ranking"})
+
+
+@dataclass(frozen=True)
+class ScoredCandidate:
+    score: float
+    part: int
+    candidate: Candidate
+    features: list[float]
+
+
+def gather_candidates(
+    question: Question,
+    retriever: HybridRetriever,
+    hits: list[RetrievedChunk],
+    cells_of: Callable[[str], ReportCells],
+) -> list[Candidate]:
+    """Sentences, rows and the cells of rows from the retrieved chunks."""
+    pairs = question.intent in _PAIRED or question.asks_why
+    out: list[Candidate] = []
+    for candidate in sentence_candidates(retriever, hits, pairs):
+        if question.intent in _NEEDS_FIGURE and not has_figure(candidate.text):
+            continue
+        out.append(candidate)
+        if candidate.kind == "row":
+            out.extend(cell_candidates(candidate, cells_of(candidate.report_id)))
+    return out
+
+
+def featurized(
+    question: Question, candidates: list[Candidate], year_of: dict[str, int | None]
+) -> list[tuple[int, Candidate, list[float]]]:
+    """Every (part, candidate) pair with its features."""
+    return [
+        (i, c, featurize(question, part, c, year_of.get(c.report_id)))
+        for c in candidates
+        for i, part in enumerate(question.parts)
+    ]
+
+
+def score_candidates(
+    question: Question,
+    candidates: list[Candidate],
+    scorer: Scorer,
+    year_of: dict[str, int | None],
+) -> list[ScoredCandidate]:
+    """Every (part, candidate) pair scored, best first (ties: the earlier retrieved)."""
+    scored = [
+        ScoredCandidate(scorer.score(x), i, c, x)
+        for i, c, x in featurized(question, candidates, year_of)
+    ]
+    scored.sort(key=lambda s: (-s.score, s.candidate.rank, s.candidate.start))
+    return scored
+
+
+def choose(question: Question, scored: list[ScoredCandidate], scorer: Scorer) -> list[Candidate]:
+    """The best accepted candidate of each part (and, for "各/分别" questions, a second one that
+    states other figures); nothing when no part clears the threshold."""
+    accepted = [s for s in scored if scorer.accepts(s.score)]
+    chosen: list[Candidate] = []
+    for part in range(len(question.parts)):
+        best = next((s.candidate for s in accepted if s.part == part), None)
+        if best is not None and not any(_overlaps(best, c) for c in chosen):
+            chosen.append(best)
+    if question.multi_part and len(chosen) == 1 and len(question.parts) == 1:
+        first = chosen[0]
+        for s in accepted[1:]:
+            other = s.candidate
+            if _new_numbers(other, first) and not _overlaps(first, other):
+                chosen.append(other)
+                break
+    return sorted(chosen, key=lambda c: (c.report_id, c.start))
+
+
+def _new_numbers(other: Candidate, first: Candidate) -> bool:
+    a = {other.cell.raw} if other.cell else numbers_in(other.text)
+    b = {first.cell.raw} if first.cell else numbers_in(first.text)
+    return bool(a - b)
+
+
+def _overlaps(a: Candidate, b: Candidate) -> bool:
+    if a.report_id != b.report_id:
+        return False
+    if a.cell is not None and b.cell is not None:
+        return a.cell.start == b.cell.start
+    return a.start < b.end and b.start < a.end
