@@ -29,6 +29,7 @@ _STRUCTURED = frozenset({"unmet", "crosscheck"})
 # Utility of one question's outcome when choosing the threshold: a correct answer, an honest
 # refusal, and a wrong figure (the worst outcome this product has, so it costs double).
 _RIGHT, _REFUSED_RIGHTLY, _WRONG = 1.0, 1.0, -2.0
+_POSITIVES, _NEGATIVES = 3, 40  # pairs per question: enough, and each question weighs alike
 _C = 1.0  # L2 strength of the regression: features are in [0, 1], the default suits them
 
 
@@ -99,16 +100,43 @@ def _pairs(
 
 
 def fit_scorer(samples: Sequence[Sample], fitted_on: list[str]) -> Scorer:
-    """Logistic regression on every pair, then the threshold of best utility."""
-    x = np.vstack([s.features for s in samples if len(s.features)])
-    y = np.concatenate([s.labels for s in samples if len(s.features)])
-    model = LogisticRegression(C=_C, class_weight="balanced", max_iter=2000)
-    model.fit(x, y)
-    weights = dict(zip(FEATURES, (float(w) for w in model.coef_[0]), strict=True))
-    provisional = Scorer(weights, float(model.intercept_[0]), 0.5, 2, fitted_on)
+    """Ranking weights from pairs (a right candidate against a wrong one of the same question),
+    then one logistic calibration of the best candidate's score into the probability that it is
+    right, then the threshold of best utility on that probability."""
+    direction = _ranking_weights(samples)
+    raw = Scorer(dict(zip(FEATURES, direction, strict=True)), 0.0, 0.5, 2, fitted_on)
+    tops = [
+        (np.log(score / (1 - score)) if 0 < score < 1 else 0.0, right)
+        for score, right, _ in top_outcomes(samples, raw)
+    ]
+    calibrate = LogisticRegression(C=_C, max_iter=1000)
+    calibrate.fit(np.array([[z] for z, _ in tops]), np.array([float(r) for _, r in tops]))
+    scale, bias = float(calibrate.coef_[0][0]), float(calibrate.intercept_[0])
+    weights = {n: scale * w for n, w in raw.weights.items()}
+    provisional = Scorer(weights, bias, 0.5, 2, fitted_on)
     threshold, curve = choose_threshold(samples, provisional)
-    calibration = {"utility": [_RIGHT, _REFUSED_RIGHTLY, _WRONG], "curve": curve, "pairs": len(y)}
-    return Scorer(weights, provisional.bias, threshold, 2, fitted_on, calibration)
+    calibration = {"utility": [_RIGHT, _REFUSED_RIGHTLY, _WRONG], "curve": curve}
+    return Scorer(weights, bias, threshold, 2, fitted_on, calibration)
+
+
+def _ranking_weights(samples: Sequence[Sample]) -> list[float]:
+    """A linear ranker: logistic regression on feature differences of right and wrong candidates
+    of the same question part (at most `_NEGATIVES` wrong ones each, chosen at random)."""
+    rng = np.random.default_rng(0)
+    diffs = []
+    for s in samples:
+        positives = np.flatnonzero(s.labels > 0)
+        negatives = np.flatnonzero(s.labels == 0)
+        if not len(positives) or not len(negatives):
+            continue
+        for p in positives[:_POSITIVES]:
+            chosen = rng.choice(negatives, min(_NEGATIVES, len(negatives)), replace=False)
+            diffs.extend(s.features[p] - s.features[n] for n in chosen)
+    x = np.array(diffs)
+    y = np.ones(len(x))
+    model = LogisticRegression(C=_C, fit_intercept=False, max_iter=2000)
+    model.fit(np.vstack([x, -x]), np.concatenate([y, 0 * y]))
+    return [float(w) for w in model.coef_[0]]
 
 
 def top_outcomes(samples: Sequence[Sample], scorer: Scorer) -> list[tuple[float, bool, bool]]:

@@ -74,7 +74,9 @@ def cell_questions(report: Report, figures: Sequence[Figure], limit: int) -> lis
             continue
         template = _CELL_TEMPLATES[rng.randrange(len(_CELL_TEMPLATES))]
         question = template.format(row=row, column=column, year=report.year or "")
-        row_text = report.text[_line_start(report.text, figure.position.start) : figure.position.end]
+        row_text = report.text[
+            _line_start(report.text, figure.position.start) : figure.position.end
+        ]
         evidence = [figure.raw] + ([row] if fold(row) in fold(row_text) else [])
         out.append(_question(report, f"cell{n:03d}", "table", question, figure.raw, evidence))
     return out

@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from eval.cli_command import register_eval_command
+from eval.loro_command import register_training_commands
 from ingest.pipeline import FileResult, expand_paths, ingest_paths
 from service import queries
 from service.config import ServiceSettings
@@ -269,6 +270,7 @@ def serve(
 
 
 register_eval_command(app)
+register_training_commands(app)
 
 
 def main() -> None:

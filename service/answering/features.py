@@ -129,9 +129,21 @@ def _holds_wanted(candidate: Candidate, wanted: str) -> bool:
 
 
 def _cell_fit(terms: QuestionTerms, candidate: Candidate) -> tuple[float, float]:
-    """How well the question names the cell's row (share of its specific words in the row label)
-    and its column (share of the column's words the question names)."""
-    row = key_coverage(terms, candidate.cell_row) if terms.keys else 0.0
+    """How well the question names the cell's row and its column.
+
+    Row fit: of the question's specific words that the cell's column header and table title do not
+    account for, the weight share its row label holds. Column fit: the share of the column's
+    words the question names.
+    """
+    keys = terms.key_words
+    elsewhere = candidate.cell_column | candidate.context
+    rest = [k for k in keys if not terms.found_in(k, elsewhere)]
+    total = sum(terms.weights[k] for k in rest)
+    row = (
+        sum(terms.weights[k] for k in rest if terms.found_in(k, candidate.cell_row)) / total
+        if total
+        else 1.0
+    )
     column_words = [w for w in candidate.cell_column if len(w) >= 2]
     if not column_words:
         return row, 0.0
