@@ -123,7 +123,7 @@ def _ranking_weights(samples: Sequence[Sample]) -> list[float]:
     """A linear ranker: logistic regression on feature differences of right and wrong candidates
     of the same question part (at most `_NEGATIVES` wrong ones each, chosen at random)."""
     rng = np.random.default_rng(0)
-    diffs = []
+    diffs: list[np.ndarray] = []
     for s in samples:
         positives = np.flatnonzero(s.labels > 0)
         negatives = np.flatnonzero(s.labels == 0)

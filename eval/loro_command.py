@@ -22,6 +22,7 @@ from eval.cli_command import (
 )
 from eval.fitting import collect_samples
 from eval.gold import load_gold
+from eval.metrics import QuestionResult
 from eval.report import report_data, write_report_data
 from eval.runner import EvalError, EvalResult, SystemRun, run_eval
 from eval.training import GOLD_DIR, TRAINING_GOLD, fit_all, fold_scorers, scopes_of, synthetic_gold
@@ -62,8 +63,8 @@ def loro_command(
     reports = sorted({q.report for q in gold if q.report})
     scorers = fold_scorers(samples, reports)
     index = BaselineIndex(ctx, None) if baseline else None
-    ours: list = []
-    base: list = []
+    ours: list[QuestionResult] = []
+    base: list[QuestionResult] = []
     try:
         for held_out in reports:
             ctx.__dict__["scorer"] = scorers[held_out]

@@ -114,7 +114,7 @@ def transplanted_questions(
     names."""
     text = fold(report.text)
     pool = []
-    for other, figures in others:
+    for _, figures in others:
         for f in figures:
             row, _, column = f.measure.partition(" | ")
             if not (f.in_table and column and len(row) >= 4) or _HAS_DIGIT.search(row):
