@@ -255,10 +255,9 @@ def _refusal(
     if hits is None:
         hits = retrieve(ctx, question, dense=False)
     related = [_citation(ctx, h.report_id, h.start, h.end) for h in hits[:3]]
-    answer = NOT_FOUND if not question.out_of_scope else f"{NOT_FOUND}({question.out_of_scope})"
     return Answer(
         question=question.asked,
-        answer=answer,
+        answer=NOT_FOUND,
         answerable=False,
         kind="unanswerable",
         report_id=question.report_ids[0] if question.report_ids else None,

@@ -125,7 +125,7 @@ def test_a_question_limited_to_one_report_cites_only_it(client: TestClient) -> N
         for r in client.get("/reports").json()["data"]
         if r["file_name"].startswith("putuo-social-work")
     )
-    body = _ask(client, "项目支出是多少?", report=report_id[:8])
+    body = _ask(client, "项目支出决算是多少?", report=report_id[:8])
     assert body["answerable"]
     assert {c["report_id"] for c in body["citations"]} == {report_id}
     assert "202.24" in body["answer"]

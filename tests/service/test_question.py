@@ -1,0 +1,104 @@
+"""The one Question: input forms, years resolved against the report, intent, wanted figure,
+parts and scope; the lexicon it reads; the scorer file. Small inputs, no model load."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.models import Report
+from ingest.segmenter import Segmenter
+from service.answering.features import FEATURES
+from service.answering.lexicon import load_lexicon
+from service.answering.question import build_question, normalise_question
+from service.answering.scoring import Scorer, load_scorer, scorer_from_json
+
+_REPORT = Report(
+    id="r1",
+    title="上海市普陀区财政局2024年度部门决算",
+    source_path="x.pdf",
+    file_name="x.pdf",
+    format="pdf",
+    publisher="上海市普陀区财政局",
+    year=2024,
+)
+
+
+@pytest.mark.parametrize(
+    ("asked", "expected"),
+    [
+        ("三公經費預算是多少?", "三公经费预算是多少?"),
+        ("一般公共服务支出 是 多少", "一般公共服务支出是多少"),
+        ("三公经费是多少？", "三公经费是多少?"),
+    ],
+)
+def test_input_forms_are_folded(asked: str, expected: str) -> None:
+    assert normalise_question(asked) == expected
+
+
+def test_english_budget_words_are_glossed() -> None:
+    text = normalise_question("What is the basic expenditure in 2024?")
+    assert "基本支出" in text and "2024" in text
+
+
+@pytest.mark.parametrize(
+    ("asked", "intent", "wanted", "years", "parts"),
+    [
+        ("2024年三公经费决算支出多少?", "figure", "amount", {2024}, 1),
+        ("今年的预算执行率是多少?", "figure", "percent", {2024}, 1),
+        ("去年的三公经费是多少?", "figure", "amount", {2023}, 1),
+        ("比上年增加多少?", "figure", "any", set(), 1),
+        ("单位有几辆公车?", "figure", "count", set(), 1),
+        ("哪些绩效指标没有完成?", "unmet", "any", set(), 1),
+        ("表2合计对吗?", "crosscheck", "amount", set(), 1),
+        ("人员经费为什么下降?", "reason", "amount", set(), 1),
+        ("收入预算是多少?比上年增加多少?", "figure", "amount", set(), 2),
+    ],
+)
+def test_question_fields(
+    segmenter: Segmenter, asked: str, intent: str, wanted: str, years: set[int], parts: int
+) -> None:
+    q = build_question(asked, segmenter, [_REPORT], scope="r1")
+    assert (q.intent, q.wanted, set(q.years), len(q.parts)) == (intent, wanted, years, parts)
+    assert q.report_ids == ("r1",) and q.out_of_scope is None
+
+
+@pytest.mark.parametrize(
+    "asked", ["上海市普陀区教育局2024年的三公经费是多少?", "2019年三公经费决算是多少?"]
+)
+def test_a_body_or_year_no_report_covers_is_out_of_scope(segmenter: Segmenter, asked: str) -> None:
+    assert build_question(asked, segmenter, [_REPORT], scope="r1").out_of_scope
+
+
+def test_comparisons_and_rankings_need_several_reports(segmenter: Segmenter) -> None:
+    asked = "哪个部门的三公经费最高?"
+    assert build_question(asked, segmenter, [_REPORT]).intent == "ranking"
+    assert build_question(asked, segmenter, [_REPORT], scope="r1").intent != "ranking"
+
+
+def test_the_lexicon_loads_and_its_synonyms_are_symmetric() -> None:
+    lexicon = load_lexicon()
+    assert "多少" in lexicon.stop and "支出" in lexicon.generic
+    for word, others in lexicon.synonyms.items():
+        assert all(word in lexicon.synonyms[o] for o in others)
+    assert lexicon.body.search("上海市普陀区教育局")
+    assert not lexicon.body.search("政府采购")
+
+
+def test_the_shipped_scorer_has_every_feature_and_a_threshold() -> None:
+    scorer = load_scorer()
+    assert set(scorer.weights) == set(FEATURES) and 0 < scorer.threshold < 1
+    assert scorer.fitted_on
+    assert scorer_from_json(scorer.to_json()) == scorer
+
+
+def test_the_scorer_rises_with_a_positive_weight() -> None:
+    weights = dict.fromkeys(FEATURES, 0.0) | {"coverage_own": 4.0}
+    scorer = Scorer(weights, -2.0, 0.5)
+    low = scorer.score([0.0] * len(FEATURES))
+    high = scorer.score([1.0 if n == "coverage_own" else 0.0 for n in FEATURES])
+    assert low < 0.5 < high and scorer.accepts(high) and not scorer.accepts(low)
+
+
+def test_a_scorer_missing_a_feature_is_refused() -> None:
+    with pytest.raises(ValueError, match="no weight"):
+        Scorer({"coverage_own": 1.0}, 0.0, 0.5)
