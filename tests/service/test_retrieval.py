@@ -27,8 +27,10 @@ def test_in_memory_vectors_find_what_chroma_finds(
     assert index.vectors.shape == (len(index.chunks), corpus_context.embedder.dimension)
     ours = [(index.chunks[pos].id, sim) for pos, sim in index.nearest(vector, None)][:5]
     chroma = [(hit.id, hit.score) for hit in corpus_context.store.query(vector, top_k=5)]
-    assert ours[0][0] == chroma[0][0]
-    assert abs(ours[0][1] - chroma[0][1]) < 1e-4
+    # Exact search is never worse than Chroma's approximate index; on a near tie their first
+    # chunks may differ (seen in CI), their similarities may not.
+    assert ours[0][1] >= chroma[0][1] - 1e-4
+    assert ours[0][0] == chroma[0][0] or abs(ours[0][1] - chroma[0][1]) < 1e-3
     assert len({i for i, _ in ours} & {i for i, _ in chroma}) >= 4  # Chroma's index is approximate
 
 
