@@ -27,10 +27,11 @@ def test_in_memory_vectors_find_what_chroma_finds(
     assert index.vectors.shape == (len(index.chunks), corpus_context.embedder.dimension)
     ours = [(index.chunks[pos].id, sim) for pos, sim in index.nearest(vector, None)][:5]
     chroma = [(hit.id, hit.score) for hit in corpus_context.store.query(vector, top_k=5)]
-    # Exact search is never worse than Chroma's approximate index; on a near tie their first
-    # chunks may differ (seen in CI), their similarities may not.
+    # Exact search is never worse than Chroma's approximate index, whose first chunk may differ
+    # on a near tie (seen in CI); the similarity of a chunk both return is the same.
     assert ours[0][1] >= chroma[0][1] - 1e-4
-    assert ours[0][0] == chroma[0][0] or abs(ours[0][1] - chroma[0][1]) < 1e-3
+    both = dict(ours).keys() & dict(chroma).keys()
+    assert all(abs(dict(ours)[i] - dict(chroma)[i]) < 1e-4 for i in both)
     assert len({i for i, _ in ours} & {i for i, _ in chroma}) >= 4  # Chroma's index is approximate
 
 
