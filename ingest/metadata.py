@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ingest.tables import CELL_BREAK
+
 _TITLE_WORDS = re.compile(r"报告|决算|预算|自评表|绩效|申报表")
 _PUBLISHER_LINE = re.compile(
     r"^[-\s]*(?:发布机构|发文机关|预算主管部门|主管部门|部门名称|单位名称)\s*[:]\s*(\S.{1,40}?)\s*$"
@@ -24,7 +26,7 @@ def infer_title(text: str, fallback: str) -> str:
         if len(line) <= _MAX_TITLE and _TITLE_WORDS.search(line) and _YEAR.search(line):
             return line
     for line in lines:
-        if len(line) <= _MAX_TITLE and _TITLE_WORDS.search(line) and "|" not in line:
+        if len(line) <= _MAX_TITLE and _TITLE_WORDS.search(line) and not CELL_BREAK.search(line):
             return line
     return fallback
 

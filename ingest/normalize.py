@@ -249,10 +249,10 @@ def render_table(block: TableBlock, offset: int) -> tuple[str, TableSpan | None]
 
 
 def _row_line(cells: list[str]) -> str:
-    """Cells joined by " | "; trailing empty cells are left out of the line (not of the row).
+    """Cells joined by a tab; trailing empty cells are left out of the line (not of the row).
 
-    Leading empty cells stay as bare separators ("|  | 九、卫生健康支出 | 60.99"): the line keeps
-    its columns and, like every stored line, does not start with a space.
+    Like every stored line it does not start with white space, so leading empty cells leave no
+    mark in the text ("九、卫生健康支出\t60.99"); the row's cells keep every column.
     """
     last = max((i for i, cell in enumerate(cells) if cell), default=-1)
     return CELL_SEPARATOR.join(cells[: last + 1]).lstrip()

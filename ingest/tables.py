@@ -20,7 +20,12 @@ from collections.abc import Iterable
 from ingest.cell_tables import GROUP_LABEL, LEVEL1, TOTALS, cell_tables, header_hits
 from ingest.models import TableRowSpan, TableSpan
 
-CELL_SEPARATOR = " | "
+# Cells of a table a loader read (PDF, DOCX, XLSX, HTML) are joined by a tab in the stored text:
+# white space, so a quote of a row reads as the table does ("津贴补贴 1,238.58") once white space
+# is ignored, as people copy it from the file. Tables written in text with pipes keep their pipes.
+CELL_SEPARATOR = "\t"
+CELL_BREAK = re.compile(r"[|\t]")
+HEADER_SEPARATOR = " | "
 _NUMBER = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?")
 _NUMBER_TOKEN = re.compile(r"[-+]?[\d,]*\d(?:\.\d+)?%?|[-—–]+")
 _PROSE_PUNCT = re.compile(r"[，,。；;：:！？!?]")
@@ -37,9 +42,14 @@ def find_text_tables(text: str, known: list[TableSpan]) -> list[TableSpan]:
     )
 
 
+def split_cells(line: str) -> list[str]:
+    """A stored table row's cells (pipes or tabs between them), stripped."""
+    return [cell.strip() for cell in CELL_BREAK.split(line)]
+
+
 def row_header_text(row: TableRowSpan) -> str:
     """The row's header as one line for embedding and display: "表头: 一级指标 | 二级指标 | …"."""
-    return "表头: " + CELL_SEPARATOR.join(row.header) if row.header else ""
+    return "表头: " + HEADER_SEPARATOR.join(row.header) if row.header else ""
 
 
 def is_table_like(line: str) -> bool:
@@ -47,7 +57,7 @@ def is_table_like(line: str) -> bool:
     stripped = line.strip()
     if not stripped:
         return False
-    if CELL_SEPARATOR.strip() in stripped or _PAGE_NUMBER.fullmatch(stripped):
+    if CELL_BREAK.search(line.strip(" ")) or _PAGE_NUMBER.fullmatch(stripped):
         return True
     tokens = stripped.split()
     numbers = sum(1 for token in tokens if _NUMBER_TOKEN.fullmatch(token))

@@ -13,6 +13,7 @@ from ingest.figures.numbers import build_figure, parse_figure
 from ingest.figures.units import COMPARISONS, YEAR
 from ingest.models import Figure
 from ingest.positions import Locator
+from ingest.tables import CELL_BREAK
 
 _COMPARED_YEAR = re.compile(r"(?:比|较|与|同|上)$")
 _COUNTED = re.compile(r"[\u4e00-\u9fff]{2,8}(?=[,,;;。、)\s]|$)")
@@ -54,7 +55,7 @@ def context_text(text: str) -> str:
 
 def _runs_on(line: str, following: str) -> bool:
     stripped, next_line = line.strip(), following.strip()
-    if not stripped or not next_line or "|" in line or "|" in following:
+    if not stripped or not next_line or CELL_BREAK.search(line) or CELL_BREAK.search(following):
         return False
     if stripped[-1] in "。!?;;::)" or len(stripped) < 15 or _HEADING.match(next_line):
         return False

@@ -31,7 +31,7 @@ _CELL_NUMBER = re.compile(rf"-?{NUMBER}%?")
 _FIGURE_CELL = re.compile(
     rf"(?:{LEADING_COMPARISON})?\s*{NUMBER}\s*(?:{UNIT})?(?:及以上|以上|以下|以内)?"
 )
-_CELL_BREAK = re.compile(r"[|\n]")
+_CELL_BREAK = re.compile(r"[|\t\n]")
 _CODE = re.compile(r"\d{2,7}")
 _PLACEHOLDERS = {"", "/", "-", "—", "--", "——", "无", "空"}
 _PAGE_GAP = re.compile(r"[\s\d/第页共-]*")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 
+from ingest.tables import split_cells
 from service.answering.candidates.model import Candidate
 from service.answering.passage_text import (
     AMOUNT_FIGURE,
@@ -166,7 +167,7 @@ def _explains_the_subject(text: str, terms: QuestionTerms, context: frozenset[st
 def _row_has_value_for(text: str, terms: QuestionTerms) -> bool:
     """In a table row, a label the question names must have a value of its own: budget tables
     put label/value groups side by side ("301 | 08 | 养老保险缴费 | 160.75 | 302 | 06 | 电费")."""
-    cells = text.split(" | ")
+    cells = split_cells(text)
     named = [i for i, c in enumerate(cells) if any(t in c for t in terms.weights if len(t) >= 2)]
     return not named or any(_value_follows(cells, i) for i in named)
 

@@ -217,11 +217,11 @@ def test_table_block_rows_and_header() -> None:
     doc = load(pages)
     assert doc.text == (
         "一、概况\n正文。\n表1:收支情况表\n"
-        "项目 | 预算数 | 预算数 | 执行数\n"
-        "项目 | 年初预算 | 调整预算 | 执行数\n"
-        "普法宣传 | 10.00 | 12.00 | 11.50\n"
-        "|  |  | 0.50\n"
-        "机关事业单位基本养老保险缴费支出 | 160.75 | 160.75\n"
+        "项目\t预算数\t预算数\t执行数\n"
+        "项目\t年初预算\t调整预算\t执行数\n"
+        "普法宣传\t10.00\t12.00\t11.50\n"
+        "0.50\n"
+        "机关事业单位基本养老保险缴费支出\t160.75\t160.75\n"
         "第二页。"
     )
     [span] = doc.tables
@@ -230,7 +230,7 @@ def test_table_block_rows_and_header() -> None:
     assert span.rows[0].header == ["项目", "预算数/年初预算", "预算数/调整预算", "执行数"]
     assert span.rows[4].cells == ["机关事业单位基本养老保险缴费支出", "160.75", "160.75", ""]
     for row in span.rows:
-        line = " | ".join(row.cells).rstrip(" |").lstrip()
+        line = "\t".join(row.cells).rstrip("\t").lstrip()
         assert doc.text[row.start : row.end] == line
         assert doc.text[row.end] == "\n"
     assert doc.pages[0].start <= span.start < span.end <= doc.pages[0].end
@@ -243,12 +243,12 @@ def test_sheets_are_named_pages() -> None:
     ]
     doc = load(sheets, fmt="xlsx")
     assert [(p.number, p.name) for p in doc.pages] == [(None, "Sheet1"), (None, "绩效目标表")]
-    assert doc.text == "指标 | 分值\n满意度 | 10\n指标 | 分值\n满意度 | 10"
+    assert doc.text == "指标\t分值\n满意度\t10\n指标\t分值\n满意度\t10"
     assert [doc.text[r.start : r.end] for t in doc.tables for r in t.rows] == [
-        "指标 | 分值",
-        "满意度 | 10",
-        "指标 | 分值",
-        "满意度 | 10",
+        "指标\t分值",
+        "满意度\t10",
+        "指标\t分值",
+        "满意度\t10",
     ]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ingest.tables import split_cells
 from service.answering.candidates.model import Candidate, CandidateKind
 from service.retrieval.hybrid import HybridRetriever, RetrievedChunk
 
@@ -58,7 +59,7 @@ def state_passage(candidate: Candidate) -> str:
     if candidate.kind == "sentence" or not candidate.chunk.header:
         return candidate.text
     header = candidate.chunk.header.removeprefix("表头: ").split(" | ")
-    cells = candidate.text.split(" | ")
+    cells = split_cells(candidate.text)
     if len(header) != len(cells):
         return candidate.text + "。"
     # A label that holds a number ("2024年预算数") would put an unquoted number in the answer.
