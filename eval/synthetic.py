@@ -107,6 +107,48 @@ def prose_questions(report: Report, figures: Sequence[Figure], limit: int) -> li
     return out
 
 
+_CHANGE_MEASURE = re.compile(r"^(?![较比与])(.{3,20}?)(增加|减少|增长|下降)$")
+_CAUSE = re.compile(r"(?:主要)?原因(?:分析)?(?:是|为|主要是)?[::]?\s*([^。;\n]{4,})")
+_REASON_TEMPLATES = (
+    "{subject}为什么{change}?",
+    "{subject}{change}的原因是什么?",
+    "为何{subject}{change}",
+)
+
+
+def reason_questions(report: Report, figures: Sequence[Figure], limit: int) -> list[GoldQuestion]:
+    """A why-question per stated change whose cause the report gives within the next 200
+    characters ("…增加307.82万元…主要原因是:…"), answered by the cause."""
+    seen: set[str] = set()
+    out: list[GoldQuestion] = []
+    rng = _rng(report, "reasons")
+    for figure in figures:
+        match = _CHANGE_MEASURE.match(figure.measure)
+        if figure.in_table or match is None or match.group(1) in seen:
+            continue
+        after = report.text[figure.position.end : figure.position.end + 200]
+        cause = _CAUSE.search(after)
+        if cause is None or "\n\n" in after[: cause.start()]:
+            continue
+        seen.add(match.group(1))
+        template = _REASON_TEMPLATES[rng.randrange(len(_REASON_TEMPLATES))]
+        question = template.format(subject=match.group(1), change=match.group(2))
+        evidence = [cause.group(1).strip()[:12]]
+        n = len(out)
+        out.append(
+            GoldQuestion(
+                id=f"syn-{_name(report)}-why{n:03d}",
+                report=_name(report),
+                type="reason",
+                question=question,
+                answer=cause.group(1),
+                must_include=evidence,
+                evidence=evidence,
+            )
+        )
+    return rng.sample(out, min(limit, len(out)))
+
+
 def transplanted_questions(
     report: Report, others: Sequence[tuple[Report, Sequence[Figure]]], limit: int
 ) -> list[GoldQuestion]:
@@ -141,11 +183,13 @@ def generate_questions(
     cells: int = 40,
     prose: int = 30,
     unanswerable: int = 10,
+    reasons: int = 10,
 ) -> list[GoldQuestion]:
     """Generated questions for one report (deterministic: seeded by the report's id)."""
     return (
         cell_questions(report, figures, cells)
         + prose_questions(report, figures, prose)
+        + reason_questions(report, figures, reasons)
         + (transplanted_questions(report, others, unanswerable) if others else [])
     )
 

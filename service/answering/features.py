@@ -50,6 +50,11 @@ FEATURES = (
     "two_sentences",
     "figure_density",  # many numbers in one passage: less likely to be the one asked
     "label_without_value",  # a row naming the asked item, whose figure belongs to another label
+    "change_unasked",  # the passage states a change (增加/减少) that this part does not ask about
+    "change_asked",  # this part asks about a change and the passage states one
+    "bigram_coverage",  # share of the part's character pairs (less asking words) in the passage
+    "row_verbatim",  # a cell's or row's label is written out in the question
+    "column_verbatim",  # a cell's column header is written out in the question
 )
 _TOTAL_ROW = re.compile(r"(?:^|\| )(?:合\s*计|总\s*计|[\u4e00-\u9fff]{0,6}合计)(?: \||$)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -67,6 +72,7 @@ def featurize(
     stated = years_about(text) or years_about(" ".join(candidate.chunk.section_path[-1:]))
     year_fit = _year_fit(question.years, stated, report_year)
     cause = states_cause(text)
+    passage_direction = direction_of(text) if not is_cell else None
     row_fit, column_fit = _cell_fit(terms, candidate) if is_cell else (0.0, 0.0)
     return [
         own,
@@ -91,7 +97,46 @@ def featurize(
         float(candidate.sentences > 1),
         min(1.0, math.log1p(len(numbers_in(text))) / 3.0),
         float(candidate.kind != "sentence" and not _row_has_value_for(text, terms)),
+        float(part.direction is None and passage_direction is not None),
+        float(part.direction is not None and passage_direction is not None),
+        _bigram_coverage(part.bigrams, _named_text(candidate)),
+        float(_label_written_out(question.text, candidate)),
+        float(is_cell and _column_written_out(question.text, candidate)),
     ]
+
+
+def _named_text(candidate: Candidate) -> str:
+    """What the passage says and what names it: a cell's table title and column, a row's header,
+    a sentence's section title."""
+    if candidate.cell is not None:
+        return " ".join([candidate.text, candidate.cell.caption or "", candidate.cell.column])
+    return " ".join(
+        [candidate.text, candidate.chunk.header or "", *candidate.chunk.section_path[-1:]]
+    )
+
+
+def _bigram_coverage(wanted: frozenset[str], text: str) -> float:
+    """Character pairs are immune to word-segmentation slips ("津贴补贴" cut as 津贴/补贴)."""
+    if not wanted:
+        return 0.0
+    return sum(1 for b in wanted if b in text) / len(wanted)
+
+
+def _label_written_out(question: str, candidate: Candidate) -> bool:
+    """The question writes out the label of the cell's row, or one label cell of a row."""
+    if candidate.cell is not None:
+        labels = [candidate.cell.row_label]
+    elif candidate.kind == "row":
+        labels = [c for c in split_cells(candidate.text) if _CJK.search(c)]
+    else:
+        return False
+    return any(len(label) >= 2 and label in question for label in labels)
+
+
+def _column_written_out(question: str, candidate: Candidate) -> bool:
+    assert candidate.cell is not None
+    column = candidate.cell.column.rsplit("/", 1)[-1]
+    return len(column) >= 2 and column in question
 
 
 def _year_fit(asked: frozenset[int], stated: set[int], report_year: int | None) -> float:

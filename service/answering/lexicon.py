@@ -25,6 +25,7 @@ class Lexicon:
     asks_why: re.Pattern[str]
     up: re.Pattern[str]
     down: re.Pattern[str]
+    change: re.Pattern[str]
     intents: tuple[tuple[str, re.Pattern[str]], ...]  # tried in order
     wanted: tuple[tuple[str, re.Pattern[str]], ...]
     count_units: tuple[str, ...]
@@ -71,6 +72,7 @@ def load_lexicon() -> Lexicon:
         asks_why=_any_of(data["asks_why"]),
         up=_any_of(data["up"]),
         down=_any_of(data["down"]),
+        change=_any_of(data["change"]),
         intents=tuple((k, _any_of(v)) for k, v in data["intent"].items()),
         wanted=tuple((k, _any_of(v)) for k, v in data["wanted"].items()),
         count_units=tuple(data["count_units"]),

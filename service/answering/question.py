@@ -38,6 +38,8 @@ class QuestionPart:
     text: str
     terms: QuestionTerms
     wanted: Wanted
+    direction: Literal["up", "down"] | None  # the change this part asks about, if any
+    bigrams: frozenset[str] = frozenset()  # its Chinese character pairs, less asking words
 
 
 @dataclass(frozen=True)
@@ -79,12 +81,25 @@ def normalise_question(text: str, lexicon: Lexicon | None = None) -> str:
     lexicon = lexicon or load_lexicon()
     text = unicodedata.normalize("NFKC", text).strip()
     text = str(_converter().convert(text))  # type: ignore[attr-defined]
-    if _LATIN.search(text):
+    if len(_LATIN.findall(text)) > len(text) / 3:  # an English question
         lowered = text.lower()
         for english, chinese in lexicon.glossary_en:
             lowered = re.sub(rf"\b{re.escape(english)}\b", chinese, lowered)
-        text = lowered
-    return _CJK_GAP.sub("", text)
+        # words the glossary does not know ("the", "did") would only dilute the subject terms
+        text = re.sub(r"[a-z]+(?:[-'][a-z]+)*", " ", lowered)
+        text = re.sub(r"\s+", " ", text).strip()
+    return _join_gaps(text, lexicon)
+
+
+def _join_gaps(text: str, lexicon: Lexicon) -> str:
+    """Spaces between Chinese words are dropped, except one between two asking parts ("编制多少人
+    年末实有多少人"), which ends the first part as a question mark would."""
+    pieces = _CJK_GAP.split(text)
+    out = pieces[0]
+    for piece in pieces[1:]:
+        asks_both = lexicon.asking.search(out.rsplit("?", 1)[-1]) and lexicon.asking.search(piece)
+        out += ("?" if asks_both else "") + piece
+    return out
 
 
 def build_question(
@@ -102,8 +117,15 @@ def build_question(
     in_scope = [r for r in reports if r.id == report_id] if report_id else list(reports)
     years = resolve_years(text, in_scope[0].year if len(in_scope) == 1 else None, lexicon)
     terms = question_terms(segmenter, text, list(reports), lexicon)
+    names = " ".join(r.publisher or "" for r in reports)
     parts = tuple(
-        QuestionPart(p, t, wanted_figure(p, lexicon))
+        QuestionPart(
+            p,
+            t,
+            wanted_figure(p, lexicon),
+            direction_of(p, lexicon) or _change_of(p),
+            _bigrams(p, names, lexicon),
+        )
         for p in split_parts(text)
         if (t := question_terms(segmenter, p, list(reports), lexicon)).weights
     )
@@ -117,7 +139,17 @@ def build_question(
         intent=intent,
         wanted=wanted_figure(text, lexicon),
         terms=terms,
-        parts=parts if len(parts) > 1 else (QuestionPart(text, terms, wanted_figure(text)),),
+        parts=parts
+        if len(parts) > 1
+        else (
+            QuestionPart(
+                text,
+                terms,
+                wanted_figure(text),
+                direction_of(text) or _change_of(text),
+                _bigrams(text, names, lexicon),
+            ),
+        ),
         direction=direction_of(text, lexicon),
         asks_why=bool(lexicon.asks_why.search(text)),
         multi_part=bool(re.search(r"各|分别|和.*(各|分别)|[?].+[?]", text))
@@ -154,6 +186,22 @@ def direction_of(text: str, lexicon: Lexicon | None = None) -> Literal["up", "do
     lexicon = lexicon or load_lexicon()
     up, down = bool(lexicon.up.search(text)), bool(lexicon.down.search(text))
     return "up" if up and not down else "down" if down and not up else None
+
+
+def _bigrams(text: str, names: str, lexicon: Lexicon | None = None) -> frozenset[str]:
+    """Pairs of adjacent Chinese characters, with asking words taken out first; pairs of the
+    reporting bodies' names (`names`) say which report, not what in it."""
+    lexicon = lexicon or load_lexicon()
+    plain = lexicon.asking.sub(" ", text)
+    runs = re.findall(r"[\u4e00-\u9fff]+", plain)
+    pairs = {run[i : i + 2] for run in runs for i in range(len(run) - 1)}
+    return frozenset(p for p in pairs if p not in lexicon.stop and p not in names)
+
+
+def _change_of(text: str, lexicon: Lexicon | None = None) -> Literal["up", "down"] | None:
+    """A question about a change of unknown sign ("变化多少", "增减") asks about one all the same;
+    "up" stands for either here, since only whether a change is asked matters."""
+    return "up" if (lexicon or load_lexicon()).change.search(text) else None
 
 
 def resolve_years(text: str, report_year: int | None, lexicon: Lexicon) -> frozenset[int]:

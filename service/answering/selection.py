@@ -84,8 +84,16 @@ def choose(question: Question, scored: list[ScoredCandidate], scorer: Scorer) ->
     accepted = [s for s in scored if scorer.accepts(s.score)]
     chosen: list[Candidate] = []
     for part in range(len(question.parts)):
-        best = next((s.candidate for s in accepted if s.part == part), None)
-        if best is not None and not any(_overlaps(best, c) for c in chosen):
+        # each part its own passage: the best for it that no earlier part already took
+        best = next(
+            (
+                s.candidate
+                for s in accepted
+                if s.part == part and not any(_overlaps(s.candidate, c) for c in chosen)
+            ),
+            None,
+        )
+        if best is not None:
             chosen.append(best)
     if question.multi_part and len(chosen) == 1 and len(question.parts) == 1:
         first = chosen[0]
