@@ -114,7 +114,9 @@ def fit_scorer(samples: Sequence[Sample], fitted_on: list[str]) -> Scorer:
     scale, bias = float(calibrate.coef_[0][0]), float(calibrate.intercept_[0])
     weights = {n: scale * w for n, w in raw.weights.items()}
     provisional = Scorer(weights, bias, 0.5, 2, fitted_on)
-    threshold, curve = choose_threshold(samples, provisional)
+    # the threshold is chosen on questions people wrote, whose wording the generated ones lack
+    written = [s for s in samples if not s.question_id.startswith("syn-")] or list(samples)
+    threshold, curve = choose_threshold(written, provisional)
     calibration = {"utility": [_RIGHT, _REFUSED_RIGHTLY, _WRONG], "curve": curve}
     return Scorer(weights, bias, threshold, 2, fitted_on, calibration)
 

@@ -76,9 +76,27 @@ def question_terms(
     return QuestionTerms(weights, free, tuple(k for k in keys if k), alternatives)
 
 
+# "基本支出和项目支出各占多少": two items asked the same thing; the lead before the last comma
+# belongs to the first item only, so it is left out of both.
+_CONJOINED = re.compile(
+    r"^(?:.*[,,::])?([^,,::和与及、]{2,}?)(?:和|与|及|、)([^,,::和与及、]{2,}?)(?:各|分别)(.+)$"
+)
+
+
 def split_parts(question: str) -> list[str]:
-    """The parts of a question that asks several things ("…是多少?比上年增加多少?")."""
-    return [part for part in re.split(r"[??;;。]", question) if part.strip()]
+    """The parts of a question that asks several things ("…是多少?比上年增加多少?", "A和B各是
+    多少?" → "A是多少", "B是多少")."""
+    parts = []
+    for part in re.split(r"[??;;。]", question):
+        if not part.strip():
+            continue
+        conjoined = _CONJOINED.match(part)
+        if conjoined:
+            first, second, rest = conjoined.groups()
+            parts += [first + rest, second + rest]
+        else:
+            parts.append(part)
+    return parts
 
 
 def key_coverage(terms: QuestionTerms, words: frozenset[str]) -> float:
