@@ -109,9 +109,7 @@ def fit_scorer(samples: Sequence[Sample], fitted_on: list[str]) -> Scorer:
         (np.log(score / (1 - score)) if 0 < score < 1 else 0.0, right)
         for score, right, _ in top_outcomes(samples, raw)
     ]
-    calibrate = LogisticRegression(C=_C, max_iter=1000)
-    calibrate.fit(np.array([[z] for z, _ in tops]), np.array([float(r) for _, r in tops]))
-    scale, bias = float(calibrate.coef_[0][0]), float(calibrate.intercept_[0])
+    scale, bias = _calibration(tops)
     weights = {n: scale * w for n, w in raw.weights.items()}
     provisional = Scorer(weights, bias, 0.5, 2, fitted_on)
     # the threshold is chosen on questions people wrote, whose wording the generated ones lack
@@ -119,6 +117,17 @@ def fit_scorer(samples: Sequence[Sample], fitted_on: list[str]) -> Scorer:
     threshold, curve = choose_threshold(written, provisional)
     calibration = {"utility": [_RIGHT, _REFUSED_RIGHTLY, _WRONG], "curve": curve}
     return Scorer(weights, bias, threshold, 2, fitted_on, calibration)
+
+
+def _calibration(tops: list[tuple[float, bool]]) -> tuple[float, float]:
+    """Scale and bias turning a best candidate's raw score into the probability it is right;
+    the identity when the questions are all right or all wrong (nothing to calibrate on)."""
+    labels = [float(right) for _, right in tops]
+    if len(set(labels)) < 2:
+        return 1.0, 0.0
+    calibrate = LogisticRegression(C=_C, max_iter=1000)
+    calibrate.fit(np.array([[z] for z, _ in tops]), np.array(labels))
+    return float(calibrate.coef_[0][0]), float(calibrate.intercept_[0])
 
 
 def _ranking_weights(samples: Sequence[Sample]) -> list[float]:
@@ -134,6 +143,8 @@ def _ranking_weights(samples: Sequence[Sample]) -> list[float]:
         for p in positives[:_POSITIVES]:
             chosen = rng.choice(negatives, min(_NEGATIVES, len(negatives)), replace=False)
             diffs.extend(s.features[p] - s.features[n] for n in chosen)
+    if not diffs:
+        return [0.0] * len(FEATURES)
     x = np.array(diffs)
     y = np.ones(len(x))
     model = LogisticRegression(C=_C, fit_intercept=False, max_iter=2000)

@@ -1,0 +1,115 @@
+"""Table cells, features and the choice per part, on a small real report built by the ingest
+pipeline (a text file with a pipe table); no model load."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.config import IngestSettings
+from ingest.figures import extract_figures
+from ingest.models import Report
+from ingest.pipeline import build_report
+from ingest.segmenter import Segmenter
+from service.answering.candidates.cells import ReportCells, cell_candidates, index_cells, state_cell
+from service.answering.candidates.model import Candidate
+from service.answering.features import FEATURES, featurize
+from service.answering.question import build_question
+from service.retrieval.hybrid import RetrievedChunk
+
+_TEXT = """上海市某区某局2024年度部门决算
+一、收入支出决算总体情况说明
+2024年度收入总计320.50万元,比上年减少12.30万元。主要原因是人员减少。
+支出决算表
+单位:万元
+科目名称 | 合计 | 基本支出 | 项目支出
+一般公共服务支出 | 300.00 | 250.00 | 50.00
+行政运行 | 250.00 | 250.00 | 0.00
+住房保障支出 | 20.50 | 20.50 | 0.00
+"""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Report, list[RetrievedChunk]]:
+    path = tmp_path_factory.mktemp("report") / "某局-2024-决算.txt"
+    path.write_text(_TEXT, encoding="utf-8")
+    report, chunks = build_report(path, path.read_bytes(), IngestSettings())
+    report = report.model_copy(update={"year": 2024, "publisher": "上海市某区某局"})
+    return report, [RetrievedChunk(**c.model_dump(), score=0.0) for c in chunks]
+
+
+def _cells(segmenter: Segmenter, report: Report) -> ReportCells:
+    return index_cells(segmenter, report, extract_figures(report))
+
+
+def _row(segmenter: Segmenter, chunk: RetrievedChunk) -> Candidate:
+    words = frozenset(segmenter.tokenize(chunk.text + " " + (chunk.header or "")))
+    free = frozenset(segmenter.free_tokens(chunk.text + " " + (chunk.header or "")))
+    own = frozenset(segmenter.free_tokens(chunk.text))
+    return Candidate(
+        "row", chunk, chunk.start, chunk.end, chunk.text, 0, words, free, frozenset(), own
+    )
+
+
+def test_a_row_gives_one_candidate_per_number_cell_named_by_row_and_column(
+    segmenter: Segmenter, built: tuple[Report, list[RetrievedChunk]]
+) -> None:
+    report, chunks = built
+    chunk = next(c for c in chunks if c.text.startswith("一般公共服务支出"))
+    cells = cell_candidates(_row(segmenter, chunk), _cells(segmenter, report))
+    named = {(c.cell.row_label, c.cell.column, c.cell.raw) for c in cells if c.cell}
+    assert ("一般公共服务支出", "基本支出", "250.00") in named
+    assert ("一般公共服务支出", "项目支出", "50.00") in named
+    for c in cells:
+        assert report.text[c.start : c.end] == c.text  # cited by its whole row
+        assert c.cell and report.text[c.cell.start : c.cell.end] == c.cell.raw
+
+
+def test_a_cell_is_stated_in_words_with_its_unit(
+    segmenter: Segmenter, built: tuple[Report, list[RetrievedChunk]]
+) -> None:
+    report, _ = built
+    cell = next(c.ref for c in _cells(segmenter, report).cells if c.ref.raw == "50.00")
+    assert state_cell(cell) == "一般公共服务支出(项目支出): 50.00万元。"
+
+
+def test_the_cell_the_question_names_has_the_better_features(
+    segmenter: Segmenter, built: tuple[Report, list[RetrievedChunk]]
+) -> None:
+    report, chunks = built
+    q = build_question("一般公共服务支出的项目支出是多少?", segmenter, [report], scope=report.id)
+    chunk = next(c for c in chunks if c.text.startswith("一般公共服务支出"))
+    cells = {
+        c.cell.column: c
+        for c in cell_candidates(_row(segmenter, chunk), _cells(segmenter, report))
+        if c.cell
+    }
+    named = dict(zip(FEATURES, featurize(q, q.parts[0], cells["项目支出"], 2024), strict=True))
+    other = dict(zip(FEATURES, featurize(q, q.parts[0], cells["基本支出"], 2024), strict=True))
+    assert named["column_verbatim"] == 1.0 and other["column_verbatim"] == 0.0
+    assert named["row_verbatim"] == 1.0 and named["cell_row_fit"] == 1.0
+    assert named["cell_column_fit"] > other["cell_column_fit"]
+    assert all(0.0 <= x <= 1.0 for x in named.values())
+
+
+def test_a_passage_about_another_year_does_not_fit(
+    segmenter: Segmenter, built: tuple[Report, list[RetrievedChunk]]
+) -> None:
+    report, chunks = built
+    sentence = next(c for c in chunks if "收入总计" in c.text)
+    candidate = Candidate(
+        "sentence",
+        sentence,
+        sentence.start,
+        sentence.end,
+        sentence.text,
+        0,
+        frozenset(),
+        frozenset(),
+        frozenset(),
+        frozenset(),
+    )
+    asked_2024 = build_question("2024年收入总计是多少?", segmenter, [report], scope=report.id)
+    asked_2023 = build_question("2023年收入总计是多少?", segmenter, [report], scope=report.id)
+    fit = FEATURES.index("year_fit")
+    assert featurize(asked_2024, asked_2024.parts[0], candidate, 2024)[fit] == 1.0
+    assert featurize(asked_2023, asked_2023.parts[0], candidate, 2024)[fit] == 0.0
