@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from eval.gold import GoldFileError, GoldQuestion, load_gold
-from eval.metrics import MEASURE_LABELS, QuestionResult
+from eval.metrics import MEASURE_LABELS, QuestionResult, summarize
 from eval.report import (
     LATENCY_MEASURES,
     SHARE_MEASURES,
@@ -27,10 +27,13 @@ from eval.report import (
     report_data,
     write_report_data,
 )
-from eval.runner import EvalError, EvalResult, run_eval
+from eval.runner import EvalError, EvalResult, SystemRun, run_eval
+from eval.training import synthetic_questions_of
 from ingest.pipeline import ingest_paths
 from service.config import DEFAULT_SAMPLE_DIR, ServiceSettings
 from service.context import ServiceContext
+from service.errors import ServiceError
+from service.queries import get_report
 
 DEFAULT_OUT = Path("eval") / "results"
 
@@ -50,7 +53,9 @@ def register_eval_command(app: typer.Typer) -> None:
 
 
 def eval_command(
-    gold: Annotated[Path, typer.Argument(help="gold questions: one JSON object a line")],
+    gold: Annotated[
+        Path | None, typer.Argument(help="gold questions: one JSON object a line")
+    ] = None,
     baseline: Annotated[
         bool, typer.Option("--baseline/--no-baseline", help="also run the LangChain baseline")
     ] = True,
@@ -71,13 +76,26 @@ def eval_command(
             help="ask each question within its gold report (default), or over all reports",
         ),
     ] = True,
+    synthetic: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--synthetic",
+            help="instead of a gold file: questions generated from every table cell and stated "
+            "figure of this stored report (id, prefix or path; repeat for several)",
+        ),
+    ] = None,
 ) -> None:
     """Score answers to gold questions (answer, citation, refusal, retrieval, latency)."""
+    ctx = make_context()
+    if synthetic:
+        _synthetic_eval(ctx, synthetic, out_dir)
+        return
+    if gold is None:
+        _fail(GoldFileError("give a gold file, or --synthetic REPORT"))
     try:
         questions = load_gold(gold)
     except GoldFileError as exc:
         _fail(exc)
-    ctx = make_context()
     if ingest:
         ingest_corpus_if_missing(ctx, questions)
     try:
@@ -87,6 +105,40 @@ def eval_command(
     data = report_data(result, shlex.join(["reportqa", *sys.argv[1:]]), str(gold))
     paths = write_report_data(data, out_dir)
     out.print(summary_table(data["summary"]))
+    out.print("wrote " + ", ".join(str(p) for p in paths), highlight=False)
+
+
+def _synthetic_eval(ctx: ServiceContext, refs: list[str], out_dir: Path) -> None:
+    """Figure recall@1 and citation correctness on each report's generated questions."""
+
+    try:
+        reports = [get_report(ctx, ref) for ref in refs]
+    except ServiceError as exc:
+        _fail(exc)
+    table = Table(title="generated questions, per report")
+    for name in ("report", "questions", "figure recall@1", "citation correct", "refusal correct"):
+        table.add_column(name, justify="left" if name == "report" else "right")
+    everything: list[QuestionResult] = []
+    for report in reports:
+        questions = synthetic_questions_of(ctx, report.id)
+        run = run_eval(ctx, questions, baseline=False)
+        everything += run.ours.results
+        m = summarize(run.ours.results)
+        table.add_row(
+            Path(report.file_name).stem,
+            str(m.questions),
+            *(
+                f"{s.value:.1%} ({s.correct}/{s.total})" if s.value is not None else "—"
+                for s in (m.answer_correct, m.citation_correct, m.refusal_correct)
+            ),
+        )
+    data = report_data(
+        EvalResult(SystemRun("ours", everything, 0.0), None),
+        shlex.join(["reportqa", *sys.argv[1:]]),
+        "generated: " + ", ".join(refs),
+    )
+    paths = write_report_data(data, out_dir)
+    out.print(table)
     out.print("wrote " + ", ".join(str(p) for p in paths), highlight=False)
 
 

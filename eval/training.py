@@ -32,6 +32,13 @@ def synthetic_gold(ctx: ServiceContext) -> list[GoldQuestion]:
     return out
 
 
+def synthetic_questions_of(ctx: ServiceContext, report_id: str) -> list[GoldQuestion]:
+    """Generated questions for one stored report (the others give its unanswerable ones)."""
+    items = [(ctx.report(r.id), ctx.records(r.id).figures) for r in ctx.reports()]
+    report, figures = next(item for item in items if item[0].id == report_id)
+    return generate_questions(report, figures, [i for i in items if i[0].id != report_id])
+
+
 def training_gold(ctx: ServiceContext) -> list[GoldQuestion]:
     gold = [q for name in TRAINING_GOLD for q in load_gold(GOLD_DIR / name)]
     return gold + synthetic_gold(ctx)
