@@ -63,3 +63,30 @@ def test_eval_writes_both_reports_and_prints_the_summary(
     data = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert [r["id"] for r in data["results"]] == ["d04", "d05"]
     assert data["summary"]["baseline"] is None
+
+
+def test_eval_without_gold_or_synthetic_exits_2(tmp_path: Path) -> None:
+    result = cli.invoke(make_app(), ["eval"])
+    assert result.exit_code == 2
+    assert "--synthetic" in result.output
+
+
+@pytest.mark.slow
+def test_eval_synthetic_scores_a_reports_generated_questions(
+    corpus_context: ServiceContext,
+    corpus_ingest: IngestSummary,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    monkeypatch.setattr(cli_command, "make_context", lambda: corpus_context)
+    report = next(r for r in corpus_context.reports() if r.file_name.startswith("putuo-justice"))
+    out = tmp_path / "results"
+    args = ["eval", "--synthetic", report.id, "--out", str(out)]
+    result = cli.invoke(make_app(), args)
+    assert result.exit_code == 0, result.output
+    assert "putuo-justice-2026-budget" in result.output
+    data = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    ours = data["summary"]["ours"]
+    assert ours["questions"] > 30
+    # the shipped scorer answers most of a corpus report's own generated questions
+    assert ours["answer_correct"]["correct"] / ours["questions"] > 0.8
