@@ -26,6 +26,7 @@ class Lexicon:
     up: re.Pattern[str]
     down: re.Pattern[str]
     change: re.Pattern[str]
+    order_low: re.Pattern[str]  # a comparison or ranking asks for the lowest
     intents: tuple[tuple[str, re.Pattern[str]], ...]  # tried in order
     wanted: tuple[tuple[str, re.Pattern[str]], ...]
     count_units: tuple[str, ...]
@@ -73,6 +74,7 @@ def load_lexicon() -> Lexicon:
         up=_any_of(data["up"]),
         down=_any_of(data["down"]),
         change=_any_of(data["change"]),
+        order_low=_any_of(data["order_low"]),
         intents=tuple((k, _any_of(v)) for k, v in data["intent"].items()),
         wanted=tuple((k, _any_of(v)) for k, v in data["wanted"].items()),
         count_units=tuple(data["count_units"]),

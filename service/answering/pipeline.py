@@ -14,12 +14,14 @@ import time
 
 from ingest.models import Report
 from ingest.sections import section_path_at
+from service.answering.across_reports import ReportFigure, compare_figures, figure_stated
 from service.answering.answer import NOT_FOUND, Answer, Citation, QuestionKind
 from service.answering.candidates.cells import state_cell
 from service.answering.candidates.model import Candidate
 from service.answering.candidates.sentences import state_passage
 from service.answering.continuation import list_after_intro
-from service.answering.question import Question, build_question
+from service.answering.lexicon import load_lexicon
+from service.answering.question import Question, build_question, named_reports, strip_ordering
 from service.answering.selection import (
     ScoredCandidate,
     choose,
@@ -34,6 +36,7 @@ from service.answering.structured.findings_indicators import (
     asks_for_a_list,
 )
 from service.answering.structured.unmet_section import unmet_section_citation
+from service.answering.terms import QuestionTerms, coverage_of
 from service.answering.verify import numbers_in, verify_answer
 from service.context import ServiceContext
 from service.errors import BadRequest
@@ -84,6 +87,10 @@ def answer_question(
         structured = _answer_structured(ctx, q, report_id, ctx.reports(), started)
         if structured is not None:
             return structured
+    if q.intent in ("comparison", "ranking") and not q.report_ids:
+        across = _answer_across_reports(ctx, q, started)
+        if across is not None:
+            return across
     scorer = ctx.scorer
     # Lexical first: when BM25's chunks hold an accepted candidate the answer stands without the
     # query embedding (most of the time of an ask); otherwise the hybrid search decides.
@@ -110,6 +117,53 @@ def answer_question(
         report_id=chosen[0].report_id,
         citations=citations,
         timings=_timings(started, retrieved),
+    )
+
+
+def _chosen(ctx: ServiceContext, q: Question) -> list[Candidate]:
+    """The accepted candidates for `q`: lexical retrieval first, hybrid when that finds none."""
+    chosen = choose(q, scored_candidates(ctx, q, retrieve(ctx, q, dense=False)), ctx.scorer)
+    return chosen or choose(q, scored_candidates(ctx, q, retrieve(ctx, q)), ctx.scorer)
+
+
+def _answer_across_reports(ctx: ServiceContext, q: Question, started: float) -> Answer | None:
+    """A comparison of the reports the question names (or a ranking of every stored report),
+    each asked on its own; None when fewer than two reports answer."""
+    reports = ctx.reports()
+    targets = named_reports(q.text, reports) if q.intent == "comparison" else []
+    if len(targets) < 2:
+        targets = [r.id for r in reports]
+    subject = strip_ordering(q.text)
+    entries = []
+    for report_id in targets:
+        sub = build_question(subject, ctx.segmenter, reports, scope=report_id)
+        chosen = [] if sub.out_of_scope else _chosen(ctx, sub)
+        if not chosen:
+            continue
+
+        def fits(measure: str, terms: QuestionTerms = sub.terms) -> float:
+            words = frozenset(ctx.segmenter.tokenize(measure))
+            return coverage_of(terms, words, words, frozenset())
+
+        figure = figure_stated(chosen[0], ctx.records(report_id).figures, sub.wanted, fits)
+        if figure is not None:
+            entries.append(ReportFigure(ctx.report(report_id), chosen[0], figure))
+    if len(entries) < 2:
+        return None
+    text, computed = compare_figures(entries, lowest=bool(load_lexicon().order_low.search(q.text)))
+    citations = [_citation(ctx, e.report.id, e.candidate.start, e.candidate.end) for e in entries]
+    # the reports' years name them; they are not figures of the answer
+    years = {str(e.report.year) for e in entries if e.report.year}
+    if verify_answer(text, citations, lambda rid: ctx.report(rid).text, allowed=computed | years):
+        return None
+    return Answer(
+        question=q.asked,
+        answer=text,
+        answerable=True,
+        kind="figure",
+        citations=citations,
+        computed=sorted(numbers_in(text) & computed - _quoted_numbers(citations)),
+        timings=_timings(started, time.perf_counter()),
     )
 
 

@@ -113,7 +113,9 @@ def build_question(
     lexicon = lexicon or load_lexicon()
     text = normalise_question(asked, lexicon)
     named = detect_report(text, reports)
-    report_id = scope or named
+    intent = classify_question(text, lexicon, several_reports=scope is None)
+    # a comparison names several reports: it is not narrowed to the one named most
+    report_id = scope or (named if intent not in ("comparison", "ranking") else None)
     in_scope = [r for r in reports if r.id == report_id] if report_id else list(reports)
     years = resolve_years(text, in_scope[0].year if len(in_scope) == 1 else None, lexicon)
     terms = question_terms(segmenter, text, list(reports), lexicon)
@@ -129,7 +131,6 @@ def build_question(
         for p in split_parts(text)
         if (t := question_terms(segmenter, p, list(reports), lexicon)).weights
     )
-    intent = classify_question(text, lexicon, several_reports=report_id is None)
     return Question(
         asked=asked,
         text=text,
@@ -249,6 +250,27 @@ def detect_report(text: str, reports: Sequence[Report]) -> str | None:
     if len(best) > 1 and best[1][0] == best[0][0]:
         return None  # ambiguous ("司法局" names two reports): search them all
     return best[0][1]
+
+
+def named_reports(text: str, reports: Sequence[Report]) -> list[str]:
+    """Every report whose publisher the question names (at least `_MIN_OVERLAP` characters of it),
+    for questions that compare bodies."""
+    plain = _DIGITS.sub("", text)
+    return [
+        r.id
+        for r in reports
+        if _longest_common_substring(plain, _DIGITS.sub("", r.publisher or r.title)) >= _MIN_OVERLAP
+    ]
+
+
+def strip_ordering(text: str, lexicon: Lexicon | None = None) -> str:
+    """The question less its comparison and ranking cues: what to ask each report."""
+    lexicon = lexicon or load_lexicon()
+    cues = dict(lexicon.intents)
+    for name in ("comparison", "ranking"):
+        text = cues[name].sub("", text)
+    text = re.sub(r"^[的之]|[??]+$", "", text.strip())
+    return text if lexicon.asking.search(text) else text + "是多少?"
 
 
 def foreign_organisation(

@@ -157,3 +157,17 @@ def test_malformed_json_gets_the_error_shape(client: TestClient) -> None:
     )
     assert response.status_code == 422
     assert response.json()["error"]["message"]
+
+
+def test_a_comparison_of_two_bodies_states_and_cites_each(client: TestClient) -> None:
+    body = _ask(client, "普陀区财政局和社会工作部谁的项目支出多?")
+    assert body["answerable"]
+    assert "603.14" in body["answer"] and "202.24" in body["answer"]
+    assert len({c["report_id"] for c in body["citations"]}) == 2
+    assert body["computed"] == ["400.9"]  # the gap is computed, and listed as such
+
+
+def test_a_ranking_over_every_report_names_the_highest(client: TestClient) -> None:
+    body = _ask(client, "哪个部门的机关运行经费最少?")
+    assert body["answerable"] and "最低" in body["answer"]
+    assert len({c["report_id"] for c in body["citations"]}) >= 3
