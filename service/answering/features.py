@@ -55,6 +55,7 @@ FEATURES = (
     "bigram_coverage",  # share of the part's character pairs (less asking words) in the passage
     "row_verbatim",  # a cell's or row's label is written out in the question
     "column_verbatim",  # a cell's column header is written out in the question
+    "key_near_figure",  # a specific word the passage shares stands close before a figure
 )
 _TOTAL_ROW = re.compile(r"(?:^|\| )(?:合\s*计|总\s*计|[\u4e00-\u9fff]{0,6}合计)(?: \||$)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -102,7 +103,26 @@ def featurize(
         _bigram_coverage(part.bigrams, _named_text(candidate)),
         float(_label_written_out(question.text, candidate)),
         float(is_cell and _column_written_out(question.text, candidate)),
+        1.0 if is_cell else _key_near_figure(terms, text),
     ]
+
+
+_NEAR = 12.0  # characters: "津贴补贴1,238.58" is near; "…、津贴补贴、绩效工资…等" is not
+
+
+def _key_near_figure(terms: QuestionTerms, text: str) -> float:
+    """How close the nearest figure follows a specific word of the question in the passage (1 at
+    once, falling with distance; 0 when no specific word is there): an item named in a list
+    ("主要包括:…培训费…") is not the item a figure states."""
+    best = 0.0
+    for word in terms.key_words:
+        at = text.find(word)
+        if at < 0:
+            continue
+        figure = ANY_FIGURE.search(text, at + len(word))
+        if figure is not None:
+            best = max(best, 1.0 / (1.0 + (figure.start() - at - len(word)) / _NEAR))
+    return best
 
 
 def _named_text(candidate: Candidate) -> str:

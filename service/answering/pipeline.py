@@ -18,7 +18,7 @@ from service.answering.across_reports import ReportFigure, compare_figures, figu
 from service.answering.answer import NOT_FOUND, Answer, Citation, QuestionKind
 from service.answering.candidates.cells import state_cell
 from service.answering.candidates.model import Candidate
-from service.answering.candidates.sentences import state_passage
+from service.answering.candidates.sentences import state_passage, with_stated_cause
 from service.answering.continuation import list_after_intro
 from service.answering.lexicon import load_lexicon
 from service.answering.question import Question, build_question, named_reports, strip_ordering
@@ -102,6 +102,8 @@ def answer_question(
     retrieved = time.perf_counter()
     if not chosen:
         return _refusal(ctx, q, started, hits)
+    if q.asks_why:
+        chosen = [with_stated_cause(ctx.retriever, c) for c in chosen]
     citations = [_citation(ctx, c.report_id, c.start, c.end) for c in chosen]
     text = "".join(state_cell(c.cell) if c.cell else state_passage(c) for c in chosen)
     if q.intent in ("reason", "list") and len(chosen) == 1 and chosen[0].cell is None:

@@ -8,9 +8,11 @@ judge; this module only cuts, and drops what can never answer (a contents line).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ingest.tables import split_cells
 from service.answering.candidates.model import Candidate, CandidateKind
+from service.answering.passage_text import states_cause
 from service.retrieval.hybrid import HybridRetriever, RetrievedChunk
 
 # A contents line ("8.…预算表 ………… 12") names a table; it never answers.
@@ -52,6 +54,38 @@ def sentence_candidates(
                     )
                 )
     return out
+
+
+_CAUSE_OPENING = re.compile(r"\s*[^,,。;;\n]{0,12}原因")
+_CAUSE_REACH = 2  # sentences after a passage searched for the cause it leaves unsaid
+
+
+def with_stated_cause(retriever: HybridRetriever, candidate: Candidate) -> Candidate:
+    """A passage asked about with "为什么", carried on to the sentence of its chunk that states
+    its cause ("…年初预算为135.90万元,支出决算为135.25万元。决算数小于预算数的主要原因:…"), when
+    it states none itself and one follows within `_CAUSE_REACH` sentences."""
+    if candidate.kind != "sentence" or states_cause(candidate.text):
+        return candidate
+    sentences, _, _ = retriever.sentences(candidate.chunk)
+    offset = candidate.end - candidate.chunk.start
+    following = [s for s in sentences if s.start >= offset][:_CAUSE_REACH]
+    chunk_text = candidate.chunk.text
+    for n, sentence in enumerate(following, start=1):
+        said = chunk_text[sentence.start : sentence.end]
+        crosses = "\n" in chunk_text[offset : sentence.start]
+        # across a paragraph break only a paragraph that opens with its cause ("…的主要原因:")
+        # is about the passage before it
+        if crosses and not _CAUSE_OPENING.match(said):
+            break
+        if states_cause(said):
+            start = candidate.start - candidate.chunk.start
+            return replace(
+                candidate,
+                end=candidate.chunk.start + sentence.end,
+                text=chunk_text[start : sentence.end],
+                sentences=candidate.sentences + n,
+            )
+    return candidate
 
 
 def state_passage(candidate: Candidate) -> str:
