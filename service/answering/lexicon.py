@@ -27,6 +27,8 @@ class Lexicon:
     down: re.Pattern[str]
     change: re.Pattern[str]
     order_low: re.Pattern[str]  # a comparison or ranking asks for the lowest
+    asks_list: re.Pattern[str]
+    about_indicator: re.Pattern[str]
     intents: tuple[tuple[str, re.Pattern[str]], ...]  # tried in order
     wanted: tuple[tuple[str, re.Pattern[str]], ...]
     count_units: tuple[str, ...]
@@ -75,6 +77,8 @@ def load_lexicon() -> Lexicon:
         down=_any_of(data["down"]),
         change=_any_of(data["change"]),
         order_low=_any_of(data["order_low"]),
+        asks_list=_any_of(data["asks_list"]),
+        about_indicator=_any_of(data["about_indicator"]),
         intents=tuple((k, _any_of(v)) for k, v in data["intent"].items()),
         wanted=tuple((k, _any_of(v)) for k, v in data["wanted"].items()),
         count_units=tuple(data["count_units"]),

@@ -9,7 +9,6 @@ verify. Otherwise refuse with NOT_FOUND and show the nearest passages as related
 
 from __future__ import annotations
 
-import re
 import time
 
 from ingest.models import Report
@@ -44,8 +43,6 @@ from service.queries import get_report
 from service.retrieval.hybrid import RetrievedChunk
 
 CANDIDATE_CHUNKS = 40  # chunks read for candidates: deep enough for a table's rows
-# A question about one indicator: whether it was met, its target or its actual value.
-_ABOUT_AN_INDICATOR = re.compile(r"指标|目标值|完成了吗|完成没有|达到了吗|达标|实际完成")
 
 
 def understand(ctx: ServiceContext, question: str, report: str | None = None) -> Question:
@@ -83,7 +80,7 @@ def answer_question(
     report_id = q.report_ids[0] if q.report_ids else None
     if q.out_of_scope:
         return _refusal(ctx, q, started)
-    if q.intent in ("unmet", "crosscheck") or _ABOUT_AN_INDICATOR.search(q.text):
+    if q.intent in ("unmet", "crosscheck") or q.about_an_indicator:
         structured = _answer_structured(ctx, q, report_id, ctx.reports(), started)
         if structured is not None:
             return structured
@@ -254,15 +251,15 @@ def _answer_structured(
     targets = [report_id] if report_id else [r.id for r in reports]
     found: StructuredAnswer | None = None
     records = [ctx.record_words(rid) for rid in targets]
-    text, kind = question.text, question.intent
-    if kind == "unmet" and asks_for_a_list(text):
+    kind = question.intent
+    if kind == "unmet" and asks_for_a_list(question):
         found = _unmet_list(ctx, targets)
     if found is None and kind == "crosscheck":
-        found = answer_from_findings(ctx.segmenter, text, records)
+        found = answer_from_findings(question, records)
     if found is None:
-        found = answer_from_indicators(ctx.segmenter, text, records)
+        found = answer_from_indicators(question, records)
     if found is None and kind == "unmet":
-        found = answer_from_findings(ctx.segmenter, text, records)
+        found = answer_from_findings(question, records)
     if found is None:
         return None
     citations = [_citation(ctx, found.report_id, start, end) for start, end in found.spans]

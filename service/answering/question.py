@@ -59,6 +59,8 @@ class Question:
     asks_why: bool
     multi_part: bool  # "各是多少", "分别", two question marks
     out_of_scope: str | None  # why no stored report can answer it (a body or year not covered)
+    free_words: frozenset[str] = frozenset()  # its words that stand free (for record names)
+    about_an_indicator: bool = False  # it names an indicator's target, actual or completion
 
     @property
     def kind(self) -> QuestionKind:
@@ -156,6 +158,8 @@ def build_question(
         multi_part=bool(re.search(r"各|分别|和.*(各|分别)|[?].+[?]", text))
         or len(re.findall(r"多少|几", text)) >= 2,
         out_of_scope=out_of_scope(text, years, in_scope, reports, lexicon),
+        free_words=frozenset(segmenter.free_tokens(text)),
+        about_an_indicator=bool(lexicon.about_indicator.search(text)),
     )
 
 

@@ -8,13 +8,14 @@ answer cites the row or sentence holding every figure it uses.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ingest.chunking import sentence_spans
 from ingest.models import Finding, Indicator, Position, Report
 from ingest.segmenter import Segmenter
-from service.answering.terms import MIN_COVERAGE, coverage_of, holds_key, question_terms
+from service.answering.lexicon import load_lexicon
+from service.answering.question import Question
+from service.answering.terms import MIN_COVERAGE, coverage_of, holds_key
 from service.answering.verify import normalise_number
 from service.records import FINDING_ORDER, ReportRecords
 
@@ -65,11 +66,9 @@ def index_records(segmenter: Segmenter, report: Report, records: ReportRecords) 
     return RecordWords(report, records, findings, indicators)
 
 
-def answer_from_findings(
-    segmenter: Segmenter, question: str, indexed: list[RecordWords]
-) -> StructuredAnswer | None:
+def answer_from_findings(question: Question, indexed: list[RecordWords]) -> StructuredAnswer | None:
     """The finding that matches the question best, stated with its verdict; None if none fits."""
-    terms = question_terms(segmenter, question, [r.report for r in indexed])
+    terms = question.terms
     if not terms.weights:
         return None
     matched: list[tuple[float, Report, Finding]] = []
@@ -98,11 +97,11 @@ def answer_from_findings(
 
 
 def answer_from_indicators(
-    segmenter: Segmenter, question: str, indexed: list[RecordWords]
+    question: Question, indexed: list[RecordWords]
 ) -> StructuredAnswer | None:
     """A question that names an indicator ("人民监督员专项业务培训完成了吗?") gets its target,
     actual value, whether it was met, and the stated reason."""
-    asked = frozenset(segmenter.free_tokens(question))
+    asked = question.free_words
     best: tuple[float, Report, Indicator] | None = None
     for entry in indexed:
         report = entry.report
@@ -199,5 +198,5 @@ def _dedupe(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def asks_for_a_list(question: str) -> bool:
-    return bool(re.search(r"哪些|哪几|有什么|列出", question))
+def asks_for_a_list(question: Question) -> bool:
+    return bool(load_lexicon().asks_list.search(question.text))
