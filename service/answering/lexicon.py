@@ -34,6 +34,8 @@ class Lexicon:
     count_units: tuple[str, ...]
     this_year: re.Pattern[str]
     last_year: re.Pattern[str]
+    speaker_last_year: re.Pattern[str]
+    accounts: re.Pattern[str]  # a title naming final accounts or a self-evaluation
     next_year: re.Pattern[str]
     body: re.Pattern[str]
     glossary_en: tuple[tuple[str, str], ...]  # longest English phrase first
@@ -84,6 +86,8 @@ def load_lexicon() -> Lexicon:
         count_units=tuple(data["count_units"]),
         this_year=_any_of(data["years"]["this_year"]),
         last_year=_any_of(data["years"]["last_year"]),
+        speaker_last_year=_any_of(data["years"]["speaker_last_year"]),
+        accounts=_any_of(data["years"]["accounts_titles"]),
         next_year=_any_of(data["years"]["next_year"]),
         body=body,
         glossary_en=tuple(glossary),

@@ -119,7 +119,9 @@ def build_question(
     # a comparison names several reports: it is not narrowed to the one named most
     report_id = scope or (named if intent not in ("comparison", "ranking") else None)
     in_scope = [r for r in reports if r.id == report_id] if report_id else list(reports)
-    years = resolve_years(text, in_scope[0].year if len(in_scope) == 1 else None, lexicon)
+    one = in_scope[0] if len(in_scope) == 1 else None
+    accounts = one is not None and bool(lexicon.accounts.search(one.title))
+    years = resolve_years(text, one.year if one else None, lexicon, accounts)
     terms = question_terms(segmenter, text, list(reports), lexicon)
     names = " ".join(r.publisher or "" for r in reports)
     parts = tuple(
@@ -175,7 +177,10 @@ def classify_question(text: str, lexicon: Lexicon, several_reports: bool = True)
         if intent == "reason" and asks_figure:
             continue
         return intent  # type: ignore[return-value]
-    return "list"
+    # "社工部2024年机关运行经费" asks for a figure without saying 多少
+    if lexicon.asks_list.search(text) or wanted_figure(text, lexicon) == "any":
+        return "list"
+    return "figure"
 
 
 def wanted_figure(text: str, lexicon: Lexicon | None = None) -> Wanted:
@@ -209,14 +214,23 @@ def _change_of(text: str, lexicon: Lexicon | None = None) -> Literal["up", "down
     return "up" if (lexicon or load_lexicon()).change.search(text) else None
 
 
-def resolve_years(text: str, report_year: int | None, lexicon: Lexicon) -> frozenset[int]:
-    """Years the question states, and 今年/去年/明年 against the report's year when known."""
+def resolve_years(
+    text: str, report_year: int | None, lexicon: Lexicon, accounts: bool = False
+) -> frozenset[int]:
+    """Years the question states, and 今年/上年/去年/明年 against the report's year when known.
+
+    上年 is the report's own word for the year before its year. 去年 is the asker's: final
+    accounts (决算, 自评) are published the year after the year they account for, so a reader's
+    去年 is the report's year; a budget's reader asks in the year before or early in its year.
+    """
     years = {int(y) for y in _YEAR.findall(text)}
     if report_year is not None and not years:
         if lexicon.this_year.search(text):
             years.add(report_year)
         if lexicon.last_year.search(text) and not re.search(r"比上年|较上年|上年[增减]", text):
             years.add(report_year - 1)
+        if lexicon.speaker_last_year.search(text):
+            years.add(report_year if accounts else report_year - 1)
         if lexicon.next_year.search(text):
             years.add(report_year + 1)
     return frozenset(years)

@@ -13,7 +13,7 @@ from service.answering.candidates.cells import ReportCells, cell_candidates
 from service.answering.candidates.model import Candidate
 from service.answering.candidates.sentences import sentence_candidates
 from service.answering.features import featurize
-from service.answering.passage_text import has_figure
+from service.answering.passage_text import has_figure, years_about
 from service.answering.question import Question
 from service.answering.scoring import Scorer
 from service.answering.verify import numbers_in
@@ -45,6 +45,11 @@ def gather_candidates(
     out: list[Candidate] = []
     for candidate in sentence_candidates(retriever, hits, pairs):
         if question.intent in _NEEDS_FIGURE and not has_figure(candidate.text):
+            continue
+        # A passage that states figures for other years only is about them: the asked year's
+        # figure is not in it, however well the rest fits (too rare in training data to learn).
+        stated = years_about(candidate.text)
+        if question.years and stated and not stated & question.years:
             continue
         out.append(candidate)
         if candidate.kind == "row":

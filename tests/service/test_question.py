@@ -45,7 +45,9 @@ def test_english_budget_words_are_glossed() -> None:
     [
         ("2024年三公经费决算支出多少?", "figure", "amount", {2024}, 1),
         ("今年的预算执行率是多少?", "figure", "percent", {2024}, 1),
-        ("去年的三公经费是多少?", "figure", "amount", {2023}, 1),
+        ("去年的三公经费是多少?", "figure", "amount", {2024}, 1),  # a 决算 is read the year after
+        ("上年的三公经费是多少?", "figure", "amount", {2023}, 1),
+        ("社工部2024年机关运行经费", "figure", "amount", {2024}, 1),
         ("比上年增加多少?", "figure", "any", set(), 1),
         ("单位有几辆公车?", "figure", "count", set(), 1),
         ("哪些绩效指标没有完成?", "unmet", "any", set(), 1),
