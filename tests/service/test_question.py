@@ -71,6 +71,24 @@ def test_a_body_or_year_no_report_covers_is_out_of_scope(segmenter: Segmenter, a
     assert build_question(asked, segmenter, [_REPORT], scope="r1").out_of_scope
 
 
+def test_a_budgets_reader_means_the_year_before_by_qu_nian(segmenter: Segmenter) -> None:
+    budget = _REPORT.model_copy(
+        update={"id": "b1", "title": "某区司法局2026年部门预算", "year": 2026}
+    )
+    q = build_question("去年的三公经费是多少?", segmenter, [budget], scope="b1")
+    assert set(q.years) == {2025}
+
+
+def test_a_space_between_two_asking_parts_splits_them(segmenter: Segmenter) -> None:
+    q = build_question("编制多少人 年末实有多少人", segmenter, [_REPORT], scope="r1")
+    assert [p.text for p in q.parts] == ["编制多少人", "年末实有多少人"]
+
+
+def test_a_and_b_asked_alike_are_two_parts(segmenter: Segmenter) -> None:
+    q = build_question("基本支出和项目支出各是多少?", segmenter, [_REPORT], scope="r1")
+    assert [p.text for p in q.parts] == ["基本支出是多少", "项目支出是多少"]
+
+
 def test_comparisons_and_rankings_need_several_reports(segmenter: Segmenter) -> None:
     asked = "哪个部门的三公经费最高?"
     assert build_question(asked, segmenter, [_REPORT]).intent == "ranking"
