@@ -88,14 +88,7 @@ def answer_question(
         across = _answer_across_reports(ctx, q, started)
         if across is not None:
             return across
-    scorer = ctx.scorer
-    # Lexical first: when BM25's chunks hold an accepted candidate the answer stands without the
-    # query embedding (most of the time of an ask); otherwise the hybrid search decides.
-    hits = retrieve(ctx, q, dense=False)
-    chosen = choose(q, scored_candidates(ctx, q, hits), scorer)
-    if not chosen:
-        hits = retrieve(ctx, q)
-        chosen = choose(q, scored_candidates(ctx, q, hits), scorer)
+    chosen, hits = _chosen(ctx, q)
     retrieved = time.perf_counter()
     if not chosen:
         return _refusal(ctx, q, started, hits)
@@ -119,10 +112,18 @@ def answer_question(
     )
 
 
-def _chosen(ctx: ServiceContext, q: Question) -> list[Candidate]:
-    """The accepted candidates for `q`: lexical retrieval first, hybrid when that finds none."""
-    chosen = choose(q, scored_candidates(ctx, q, retrieve(ctx, q, dense=False)), ctx.scorer)
-    return chosen or choose(q, scored_candidates(ctx, q, retrieve(ctx, q)), ctx.scorer)
+def _chosen(ctx: ServiceContext, q: Question) -> tuple[list[Candidate], list[RetrievedChunk]]:
+    """The accepted candidates for `q` and the chunks they were read from.
+
+    Lexical first: when BM25's chunks hold an accepted candidate the answer stands without the
+    query embedding (most of the time of an ask); otherwise the hybrid search decides.
+    """
+    hits = retrieve(ctx, q, dense=False)
+    chosen = choose(q, scored_candidates(ctx, q, hits), ctx.scorer)
+    if not chosen:
+        hits = retrieve(ctx, q)
+        chosen = choose(q, scored_candidates(ctx, q, hits), ctx.scorer)
+    return chosen, hits
 
 
 def _answer_across_reports(ctx: ServiceContext, q: Question, started: float) -> Answer | None:
@@ -136,7 +137,7 @@ def _answer_across_reports(ctx: ServiceContext, q: Question, started: float) -> 
     entries = []
     for report_id in targets:
         sub = build_question(subject, ctx.segmenter, reports, scope=report_id)
-        chosen = [] if sub.out_of_scope else _chosen(ctx, sub)
+        chosen = [] if sub.out_of_scope else _chosen(ctx, sub)[0]
         if not chosen:
             continue
 
