@@ -95,7 +95,7 @@ def collect_samples(
 def _pairs(
     ctx: ServiceContext, q: Question, year_of: dict[str, int | None]
 ) -> list[tuple[int, Candidate, list[float]]]:
-    candidates = gather_candidates(q, ctx.retriever, retrieve(ctx, q), ctx.cells)
+    candidates = gather_candidates(q, ctx.retriever, retrieve(ctx, q), ctx.cells, year_of)
     return featurized(q, candidates, year_of)
 
 

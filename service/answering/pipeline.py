@@ -54,8 +54,19 @@ def understand(ctx: ServiceContext, question: str, report: str | None = None) ->
 
 def retrieve(ctx: ServiceContext, question: Question, dense: bool = True) -> list[RetrievedChunk]:
     """The chunks candidates are read from, best first."""
+    # A word no report uses (公车) is searched as the report words meaning the same (公务用车);
+    # words the reports use are searched as asked, so they keep their own weight.
+    unknown = [t for t in question.terms.weights if not ctx.retriever.knows(t)]
+    stand_ins = sorted(
+        {
+            w
+            for t in unknown
+            for w in question.terms.alternatives.get(t, ())
+            if ctx.retriever.knows(w)
+        }
+    )
     return ctx.retriever.search(
-        question.text,
+        " ".join([question.text, *stand_ins]),
         top_k=CANDIDATE_CHUNKS,
         report_ids=list(question.report_ids) or None,
         dense=dense,
@@ -66,8 +77,8 @@ def scored_candidates(
     ctx: ServiceContext, question: Question, hits: list[RetrievedChunk]
 ) -> list[ScoredCandidate]:
     """Every candidate of the retrieved chunks, scored for each part of the question."""
-    candidates = gather_candidates(question, ctx.retriever, hits, ctx.cells)
     year_of = {r.id: r.year for r in ctx.reports()}
+    candidates = gather_candidates(question, ctx.retriever, hits, ctx.cells, year_of)
     return score_candidates(question, candidates, ctx.scorer, year_of)
 
 
@@ -93,7 +104,7 @@ def answer_question(
     if not chosen:
         return _refusal(ctx, q, started, hits)
     if q.asks_why:
-        chosen = [with_stated_cause(ctx.retriever, c) for c in chosen]
+        chosen = [with_stated_cause(ctx.report(c.report_id).text, c) for c in chosen]
     citations = [_citation(ctx, c.report_id, c.start, c.end) for c in chosen]
     text = "".join(state_cell(c.cell) if c.cell else state_passage(c) for c in chosen)
     if q.intent in ("reason", "list") and len(chosen) == 1 and chosen[0].cell is None:

@@ -13,6 +13,7 @@ from service.answering.candidates.cells import ReportCells, cell_candidates
 from service.answering.candidates.model import Candidate
 from service.answering.candidates.sentences import sentence_candidates
 from service.answering.features import featurize
+from service.answering.lexicon import load_lexicon
 from service.answering.passage_text import has_figure, years_about
 from service.answering.question import Question
 from service.answering.scoring import Scorer
@@ -39,6 +40,7 @@ def gather_candidates(
     retriever: HybridRetriever,
     hits: list[RetrievedChunk],
     cells_of: Callable[[str], ReportCells],
+    year_of: dict[str, int | None],
 ) -> list[Candidate]:
     """Sentences, rows and the cells of rows from the retrieved chunks."""
     pairs = question.intent in _PAIRED or question.asks_why
@@ -51,6 +53,14 @@ def gather_candidates(
         stated = years_about(candidate.text)
         if question.years and stated and not stated & question.years:
             continue
+        # One that states no year is about its report's year ("2023年政府采购金额" is not answered
+        # by the 2024 report's "采购金额164.87万元").
+        year = year_of.get(candidate.report_id)
+        if question.years and not stated and year is not None:
+            # …and one that speaks of 上年 about the year before as well
+            about = {year, year - 1} if load_lexicon().last_year.search(candidate.text) else {year}
+            if not about & question.years:
+                continue
         out.append(candidate)
         if candidate.kind == "row":
             out.extend(cell_candidates(candidate, cells_of(candidate.report_id)))

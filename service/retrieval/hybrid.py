@@ -210,6 +210,12 @@ class HybridRetriever:
             return None  # a report changed while reading: Chroma answers until the next refresh
         return np.stack([by_id[c.id] for c in chunks])
 
+    def knows(self, word: str) -> bool:
+        """The word is a search token of some stored chunk."""
+        self.refresh()
+        index = self._index
+        return index is not None and bool(index.chunks) and word in index.model.vocab_dict
+
     def sentences(self, chunk: Chunk) -> tuple[list[Sentence], frozenset[str], Sentence | None]:
         """A chunk's sentences with tokens, the tokens of where it is (section and table
         titles), and its table header's tokens (None for prose)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from ingest.chunking import sentence_spans
 from ingest.tables import split_cells
 from service.answering.candidates.model import Candidate, CandidateKind
 from service.answering.passage_text import states_cause
@@ -58,31 +59,30 @@ def sentence_candidates(
 
 _CAUSE_OPENING = re.compile(r"\s*[^,,。;;\n]{0,12}原因")
 _CAUSE_REACH = 2  # sentences after a passage searched for the cause it leaves unsaid
+_CAUSE_WINDOW = 400  # characters after it those sentences are looked for in
 
 
-def with_stated_cause(retriever: HybridRetriever, candidate: Candidate) -> Candidate:
-    """A passage asked about with "为什么", carried on to the sentence of its chunk that states
-    its cause ("…年初预算为135.90万元,支出决算为135.25万元。决算数小于预算数的主要原因:…"), when
-    it states none itself and one follows within `_CAUSE_REACH` sentences."""
+def with_stated_cause(report_text: str, candidate: Candidate) -> Candidate:
+    """A passage asked about with "为什么", carried on to the sentence that states its cause
+    ("…年初预算为135.90万元,支出决算为135.25万元。决算数小于预算数的主要原因:…"), when it states
+    none itself and one follows within `_CAUSE_REACH` sentences (in the report's text: the cause
+    may open the next chunk)."""
     if candidate.kind != "sentence" or states_cause(candidate.text):
         return candidate
-    sentences, _, _ = retriever.sentences(candidate.chunk)
-    offset = candidate.end - candidate.chunk.start
-    following = [s for s in sentences if s.start >= offset][:_CAUSE_REACH]
-    chunk_text = candidate.chunk.text
-    for n, sentence in enumerate(following, start=1):
-        said = chunk_text[sentence.start : sentence.end]
-        crosses = "\n" in chunk_text[offset : sentence.start]
+    window = min(len(report_text), candidate.end + _CAUSE_WINDOW)
+    following = sentence_spans(report_text, candidate.end, window)[:_CAUSE_REACH]
+    for n, (start, end) in enumerate(following, start=1):
+        said = report_text[start:end]
+        crosses = "\n" in report_text[candidate.end : start]
         # across a paragraph break only a paragraph that opens with its cause ("…的主要原因:")
         # is about the passage before it
         if crosses and not _CAUSE_OPENING.match(said):
             break
         if states_cause(said):
-            start = candidate.start - candidate.chunk.start
             return replace(
                 candidate,
-                end=candidate.chunk.start + sentence.end,
-                text=chunk_text[start : sentence.end],
+                end=end,
+                text=report_text[candidate.start : end],
                 sentences=candidate.sentences + n,
             )
     return candidate
