@@ -30,6 +30,7 @@ _STRUCTURED = frozenset({"unmet", "crosscheck"})
 # refusal, and a wrong figure (the worst outcome this product has, so it costs double).
 _RIGHT, _REFUSED_RIGHTLY, _WRONG = 1.0, 1.0, -2.0
 _POSITIVES, _NEGATIVES = 3, 40  # pairs per question: enough, and each question weighs alike
+_NEAR_BEST = 0.02  # share of the best utility a threshold may fall short by and still be chosen
 _C = 1.0  # L2 strength of the regression: features are in [0, 1], the default suits them
 
 
@@ -189,6 +190,12 @@ def choose_threshold(
                 "utility": utility,
             }
         )
-        if utility > best_utility:
-            best, best_utility = float(t), utility
+        best_utility = max(best_utility, utility)
+    # Utility is flat over a wide band of thresholds (precision barely moves while recall falls):
+    # the lowest threshold within `_NEAR_BEST` of the best answers the most and is as honest.
+    best = min(
+        p["threshold"]
+        for p in curve
+        if p["utility"] >= best_utility - _NEAR_BEST * abs(best_utility)
+    )
     return best, curve

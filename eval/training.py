@@ -18,7 +18,13 @@ from service.answering.scoring import Scorer
 from service.context import ServiceContext
 
 GOLD_DIR = Path(__file__).resolve().parent / "gold"
-TRAINING_GOLD = ("gold-dev.jsonl", "gold-probe.jsonl", "gold-fresh1.jsonl", "gold-fresh2.jsonl")
+TRAINING_GOLD = (
+    "gold-dev.jsonl",
+    "gold-probe.jsonl",
+    "gold-fresh1.jsonl",
+    "gold-fresh2.jsonl",
+    "gold-fresh3.jsonl",
+)
 
 
 def synthetic_gold(ctx: ServiceContext) -> list[GoldQuestion]:
