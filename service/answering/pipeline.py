@@ -52,7 +52,9 @@ def understand(ctx: ServiceContext, question: str, report: str | None = None) ->
     return build_question(asked, ctx.segmenter, ctx.reports(), scope)
 
 
-def retrieve(ctx: ServiceContext, question: Question, dense: bool = True) -> list[RetrievedChunk]:
+def retrieve(
+    ctx: ServiceContext, question: Question, dense: bool = True, depth: int = CANDIDATE_CHUNKS
+) -> list[RetrievedChunk]:
     """The chunks candidates are read from, best first."""
     # A word no report uses (公车) is searched as the report words meaning the same (公务用车);
     # words the reports use are searched as asked, so they keep their own weight.
@@ -67,7 +69,7 @@ def retrieve(ctx: ServiceContext, question: Question, dense: bool = True) -> lis
     )
     return ctx.retriever.search(
         " ".join([question.text, *stand_ins]),
-        top_k=CANDIDATE_CHUNKS,
+        top_k=max(depth, CANDIDATE_CHUNKS),
         report_ids=list(question.report_ids) or None,
         dense=dense,
     )
@@ -99,7 +101,7 @@ def answer_question(
         across = _answer_across_reports(ctx, q, started)
         if across is not None:
             return across
-    chosen, hits = _chosen(ctx, q)
+    chosen, hits = _chosen(ctx, q, top_k)
     retrieved = time.perf_counter()
     if not chosen:
         return _refusal(ctx, q, started, hits)
@@ -123,16 +125,18 @@ def answer_question(
     )
 
 
-def _chosen(ctx: ServiceContext, q: Question) -> tuple[list[Candidate], list[RetrievedChunk]]:
+def _chosen(
+    ctx: ServiceContext, q: Question, depth: int = CANDIDATE_CHUNKS
+) -> tuple[list[Candidate], list[RetrievedChunk]]:
     """The accepted candidates for `q` and the chunks they were read from.
 
     Lexical first: when BM25's chunks hold an accepted candidate the answer stands without the
     query embedding (most of the time of an ask); otherwise the hybrid search decides.
     """
-    hits = retrieve(ctx, q, dense=False)
+    hits = retrieve(ctx, q, dense=False, depth=depth)
     chosen = choose(q, scored_candidates(ctx, q, hits), ctx.scorer)
     if not chosen:
-        hits = retrieve(ctx, q)
+        hits = retrieve(ctx, q, depth=depth)
         chosen = choose(q, scored_candidates(ctx, q, hits), ctx.scorer)
     return chosen, hits
 
