@@ -27,6 +27,9 @@ Intent = Literal[
 _DIGITS = re.compile(r"\d+年?度?")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年)")
 _MIN_OVERLAP = 3  # characters of a publisher's name the question must share to pick its report
+_COMPARED_YEAR = re.compile(
+    r"(?:比|较|跟|和|与|同|对比|相比于?)\s*(?:19|20)\d{2}\s*年度?(?:相比|比|对比)?"
+)
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _LATIN = re.compile(r"[A-Za-z]")
 
@@ -223,7 +226,8 @@ def resolve_years(
     accounts (决算, 自评) are published the year after the year they account for, so a reader's
     去年 is the report's year; a budget's reader asks in the year before or early in its year.
     """
-    years = {int(y) for y in _YEAR.findall(text)}
+    # "比2023年降了多少" compares with 2023; the question is about the report's own year
+    years = {int(y) for y in _YEAR.findall(_COMPARED_YEAR.sub("", text))}
     if report_year is not None and not years:
         if lexicon.this_year.search(text):
             years.add(report_year)
@@ -270,15 +274,22 @@ def detect_report(text: str, reports: Sequence[Report]) -> str | None:
     return best[0][1]
 
 
-def named_reports(text: str, reports: Sequence[Report]) -> list[str]:
-    """Every report whose publisher the question names (at least `_MIN_OVERLAP` characters of it),
-    for questions that compare bodies."""
-    plain = _DIGITS.sub("", text)
-    return [
-        r.id
-        for r in reports
-        if _longest_common_substring(plain, _DIGITS.sub("", r.publisher or r.title)) >= _MIN_OVERLAP
-    ]
+def named_reports(
+    text: str, reports: Sequence[Report], lexicon: Lexicon | None = None
+) -> list[str]:
+    """The reports of every body the question names ("普陀区财政局和社会工作部"), for questions that
+    compare bodies: each body name (up to its suffix) matched on its own, so a shared place name
+    ("普陀区") names no body."""
+    lexicon = lexicon or load_lexicon()
+    named: list[str] = []
+    for piece in re.split(r"和|与|及|、|跟|同|还是|,", _DIGITS.sub("", text)):
+        for match in lexicon.body.finditer(piece):
+            body = match.group(1)
+            for r in reports:
+                name = r.publisher or r.title
+                if r.id not in named and (body[-3:] in name or _abbreviates(body[-3:], name)):
+                    named.append(r.id)
+    return named
 
 
 def strip_ordering(text: str, lexicon: Lexicon | None = None) -> str:
@@ -301,10 +312,18 @@ def foreign_organisation(
         org = match.group(1)
         suffix = org[-3:]
         if not any(suffix in name for name in names) and not any(
-            _longest_common_substring(org, name) >= len(org) - 1 for name in names
+            _longest_common_substring(org, name) >= len(org) - 1 or _abbreviates(org, name)
+            for name in names
         ):
             return org
     return None
+
+
+def _abbreviates(short: str, name: str) -> bool:
+    """A short name made of the full name's characters in order ("规资局" of "规划和自然资源局",
+    "社工部" of "社会工作部"), ending as it ends."""
+    rest = iter(name)
+    return short[-1:] == name[-1:] and all(char in rest for char in short)
 
 
 def _longest_common_substring(a: str, b: str) -> int:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from service.answering.candidates.cells import ReportCells, cell_candidates
 from service.answering.candidates.model import Candidate
 from service.answering.candidates.sentences import sentence_candidates
-from service.answering.features import featurize
+from service.answering.features import FEATURES, featurize
 from service.answering.lexicon import load_lexicon
 from service.answering.passage_text import has_figure, years_about
 from service.answering.question import Question
@@ -24,6 +24,7 @@ from service.retrieval.hybrid import HybridRetriever, RetrievedChunk
 _PAIRED = frozenset({"reason", "unmet", "list"})
 # Intents answered by a figure: a passage without one states no answer (not a learned matter:
 # such a passage cannot contain the figure the scoring rules require).
+_KEY_COVERAGE = FEATURES.index("key_coverage")
 _NEEDS_FIGURE = frozenset({"figure", "crosscheck", "comparison", "ranking"})
 
 
@@ -48,6 +49,8 @@ def gather_candidates(
     for candidate in sentence_candidates(retriever, hits, pairs):
         if question.intent in _NEEDS_FIGURE and not has_figure(candidate.text):
             continue
+        if candidate.text.strip() in candidate.chunk.section_path:
+            continue  # a heading names a section; it states nothing
         # A passage that states figures for other years only is about them: the asked year's
         # figure is not in it, however well the rest fits (too rare in training data to learn).
         stated = years_about(candidate.text)
@@ -71,11 +74,16 @@ def featurized(
     question: Question, candidates: list[Candidate], year_of: dict[str, int | None]
 ) -> list[tuple[int, Candidate, list[float]]]:
     """Every (part, candidate) pair with its features."""
-    return [
-        (i, c, featurize(question, part, c, year_of.get(c.report_id)))
-        for c in candidates
-        for i, part in enumerate(question.parts)
-    ]
+    out = []
+    for c in candidates:
+        for i, part in enumerate(question.parts):
+            x = featurize(question, part, c, year_of.get(c.report_id))
+            # A passage naming none of what the part is specifically about ("电费" is not in
+            # "水电费…等日常公用经费") cannot answer it, however the rest scores.
+            if part.terms.keys and x[_KEY_COVERAGE] == 0.0:
+                continue
+            out.append((i, c, x))
+    return out
 
 
 def score_candidates(
