@@ -4,6 +4,7 @@ change, a cause. Pure functions over strings, used as features of a candidate.""
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from service.answering.lexicon import load_lexicon
 
@@ -17,7 +18,9 @@ _YEAR = re.compile(r"(?:19|20)\d{2}")
 _COMPARED_YEAR = re.compile(r"(?:比|较|与|同|相比|对比|低于|高于)\s*(?:19|20)\d{2}\s*年")
 
 
+@cache
 def count_figure() -> re.Pattern[str]:
+    """A count with its unit ("5辆", "139条"), from the lexicon's count units (built once)."""
     units = "|".join(load_lexicon().count_units)
     return re.compile(rf"\d+\s*(?:{units})")
 

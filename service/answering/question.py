@@ -52,7 +52,6 @@ class Question:
     asked: str  # as the user typed it
     text: str  # simplified, width-folded, glossed: what every later step reads
     report_ids: tuple[str, ...]  # the reports in scope; empty: every stored report
-    report_named: str | None  # the report the question names, if one does
     years: frozenset[int]  # stated, and resolved from 今年/去年
     intent: Intent
     wanted: Wanted
@@ -142,7 +141,6 @@ def build_question(
         asked=asked,
         text=text,
         report_ids=(report_id,) if report_id else (),
-        report_named=named,
         years=years,
         intent=intent,
         wanted=wanted_figure(text, lexicon),

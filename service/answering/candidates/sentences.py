@@ -11,7 +11,7 @@ import re
 from dataclasses import replace
 
 from ingest.chunking import sentence_spans
-from ingest.tables import split_cells
+from ingest.tables import HEADER_SEPARATOR, split_cells
 from service.answering.candidates.model import Candidate, CandidateKind
 from service.answering.passage_text import states_cause
 from service.retrieval.hybrid import HybridRetriever, RetrievedChunk
@@ -92,7 +92,7 @@ def state_passage(candidate: Candidate) -> str:
     """The answer sentence: the quote itself; a table row is named by its header."""
     if candidate.kind == "sentence" or not candidate.chunk.header:
         return candidate.text
-    header = candidate.chunk.header.removeprefix("表头: ").split(" | ")
+    header = candidate.chunk.header.removeprefix("表头: ").split(HEADER_SEPARATOR)
     cells = split_cells(candidate.text)
     if len(header) != len(cells):
         return candidate.text + "。"
