@@ -84,8 +84,22 @@ def eval_command(
             "figure of this stored report (id, prefix or path; repeat for several)",
         ),
     ] = None,
+    planted: Annotated[
+        int | None,
+        typer.Option(
+            "--planted",
+            help="instead of a gold file: plant errors of every family into N copies of the "
+            "corpus reports and score the disclosure review (recall, false alarms)",
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="seed of the planted copies")] = 0,
 ) -> None:
     """Score answers to gold questions (answer, citation, refusal, retrieval, latency)."""
+    if planted:
+        from eval.planted_command import planted_eval
+
+        planted_eval(planted, out_dir, seed)
+        return
     ctx = make_context()
     if synthetic:
         _synthetic_eval(ctx, synthetic, out_dir)

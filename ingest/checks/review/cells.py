@@ -39,6 +39,15 @@ def placed_table(review: Review, name: str) -> Placed | None:
     return next((p for p in review.layout.tables if p.standard.name == name), None)
 
 
+_NOTE_LINE = re.compile(r"\s*(?:注|说明|备注|(?:金额)?单位)[::]")
+
+
+def has_figures(review: Review, placed: Placed) -> bool:
+    """Whether a table's region (its rows, not its title or notes) holds any digit."""
+    region = review.text[placed.title.end : placed.region_end].split("\n")
+    return any(re.search(r"\d", line) for line in region if not _NOTE_LINE.match(line))
+
+
 def find_cell(review: Review, ref: CellRef, row_label: str | None = None) -> Cell | None:
     """The cell `ref` names, or None when the table, row or column is not there or the row
     label names more than one row."""
@@ -82,7 +91,8 @@ def find_cell(review: Review, ref: CellRef, row_label: str | None = None) -> Cel
     if text and not is_number_cell(text):
         return None
     spans = view.cells[index]
-    label_span = spans.get(group[0]) if group else None
+    # A blank cell is cited by its row's label, else by the row's first cell.
+    label_span = spans.get(group[0]) if group else min(spans.values(), default=None)
     span = spans.get(column) if text else label_span
     unit = column_unit(view.table, row, column) or view.table.unit
     value = float(text.replace(",", "")) if text else None

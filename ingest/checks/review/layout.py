@@ -8,6 +8,7 @@ winning ("财政拨款收入支出决算总表" is not "收入支出决算总表
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import NamedTuple
 
@@ -111,7 +112,9 @@ def read_contents(text: str) -> tuple[list[Line], int]:
 
 
 def _same_entry(a: str, b: str) -> bool:
-    return normalize_title(a) == normalize_title(b)
+    """The body's first heading repeats the first entry, perhaps with a slip in it."""
+    a, b = normalize_title(a), normalize_title(b)
+    return a == b or (len(b) >= 6 and difflib.SequenceMatcher(None, a, b).ratio() >= 0.8)
 
 
 def read_layout(doc: Doc) -> Layout:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from ingest.checks.review.cells import has_figures
 from ingest.checks.review.context import Review
 from ingest.checks.review.issue import Issue
 from ingest.checks.review.layout import Line, lines_of, match_standard, normalize_title
@@ -132,13 +133,7 @@ def _empty_without_note(review: Review) -> list[Issue]:
     notes = [re.compile(p) for p in vocabulary().structure["empty_notes"]]
     issues = []
     for placed in review.layout.tables:
-        region = lines_of(review.text, placed.title.end, placed.region_end)
-        body = [
-            ln
-            for ln in region
-            if ln.text.strip() and not re.match(r"\s*(?:注|说明|备注|(?:金额)?单位)[::]", ln.text)
-        ]
-        if any(re.search(r"\d", ln.text) for ln in body):
+        if has_figures(review, placed):
             continue
         region_text = review.text[placed.title.end : placed.region_end]
         if any(p.search(region_text) for p in notes):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ingest.checks.findings import format_value, half_digit, rounded
-from ingest.checks.review.cells import find_cell
+from ingest.checks.review.cells import find_cell, has_figures, placed_table
 from ingest.checks.review.context import Review
 from ingest.checks.review.issue import Issue
 from ingest.checks.review.vocabulary import Statement, vocabulary
@@ -39,7 +39,7 @@ def _check(review: Review, statement: Statement, match: re.Match[str]) -> Issue 
         row = row.format(**match.groupdict())
     cell = find_cell(review, statement.cell, row)
     if cell is None:
-        return None
+        return _blank_table(review, statement, match)
     raw = match.group("n")
     stated = float(raw.replace(",", ""))
     factor = AMOUNT_UNITS[match.group("u")]
@@ -73,6 +73,27 @@ def _check(review: Review, statement: Statement, match: re.Match[str]) -> Issue 
         f"{cell.text}{_converted(cell.factor, factor, in_text_unit, places, match.group('u'))},"
         "不一致。",
         evidence=[said, review.cite("表中数", cell.span.start, cell.span.end, cell.value)],
+    )
+
+
+def _blank_table(review: Review, statement: Statement, match: re.Match[str]) -> Issue | None:
+    """A one-row table (三公) with no figures at all while the text states a value of it."""
+    placed = placed_table(review, statement.cell.table)
+    stated = float(match.group("n").replace(",", ""))
+    if statement.cell.row is not None or placed is None or stated == 0:
+        return None
+    if has_figures(review, placed):
+        return None
+    start, end = match.start("n"), match.end("u")
+    return Issue(
+        family="text_table",
+        rule="blank_cell",
+        severity="确定",
+        message=f"说明中{_what(match)}为{review.text[start:end]},{placed.standard.name}中没有数据。",
+        evidence=[
+            review.cite("说明所述", start, end, stated),
+            review.cite_line("表名", placed.title),
+        ],
     )
 
 

@@ -60,6 +60,14 @@ class ClassTie:
 
 
 @dataclass(frozen=True)
+class Economic:
+    family: str
+    table: str
+    personnel: tuple[str, ...]
+    public: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Statement:
     family: str
     text: re.Pattern[str]
@@ -75,6 +83,7 @@ class Vocabulary:
     sections: dict[str, tuple[str, ...]]
     identities: tuple[Identity, ...]
     class_ties: tuple[ClassTie, ...]
+    economic: tuple[Economic, ...]
     statements: tuple[Statement, ...]
     structure: dict[str, Any]
     text: dict[str, Any]
@@ -121,6 +130,10 @@ def vocabulary() -> Vocabulary:
         class_ties=tuple(
             ClassTie(c["family"], c["summary"], c["rows"], re.compile(f"(?:{c['column']})$"))
             for c in data["class_tie"]
+        ),
+        economic=tuple(
+            Economic(e["family"], e["table"], tuple(e["personnel"]), tuple(e["public"]))
+            for e in data["economic"]
         ),
         statements=tuple(
             Statement(

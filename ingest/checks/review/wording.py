@@ -29,7 +29,7 @@ def _actual_vs_budget(review: Review) -> list[Issue]:
     )
     issues = []
     for match in re.finditer(words["actual_vs_budget"], doc.context):
-        window = _sentences_back(doc, match.start(), 2)
+        window = _sentences_back(doc, match.start(), 3)
         amounts = [f for f in figures_between(doc, window, match.start()) if f.kind == "amount"]
         budget = next(
             (
@@ -47,7 +47,7 @@ def _actual_vs_budget(review: Review) -> list[Issue]:
         )
         if actual is None:
             continue
-        word = match.group("word")
+        word = match.group("cmp") or match.group("flat")
         verdict = _contradiction(word, budget[1].normalized, actual.normalized, words)
         if verdict is None:
             continue

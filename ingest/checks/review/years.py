@@ -8,10 +8,13 @@ import re
 
 from ingest.checks.review.context import Review
 from ingest.checks.review.issue import Issue, Severity
-from ingest.checks.review.layout import Line
+from ingest.checks.review.layout import Line, lines_of
 from ingest.checks.review.vocabulary import vocabulary
 
 _YEAR = re.compile(r"(?<!\d)(\d{4})\s*年")
+# The cover (unit, year, kind) gives the report's year; it is not checked against itself.
+COVER_LINES = 3
+HEADING_CHARS = 60
 _RANGE = re.compile(r"\d{4}\s*年?\s*(?:[-—~至到]|—)\s*\d{4}")
 
 
@@ -19,33 +22,48 @@ def check_years(review: Review) -> list[Issue]:
     year = review.year
     if year is None or review.layout.kind is None:
         return []
-    return _headings(review, year) + _as_of(review, year) + _self_comparison(review, year)
+    return (
+        _headings(review, year)
+        + _subject_year(review, year)
+        + _as_of(review, year)
+        + _self_comparison(review, year)
+    )
+
+
+def _heading_lines(review: Review) -> list[tuple[Line, bool]]:
+    """Table titles, contents entries and the short lines (no sentence) past the cover that name
+    a 决算/预算/自评: each as (line, is a table title)."""
+    lines: list[tuple[Line, bool]] = [(p.title, True) for p in review.layout.tables]
+    titles = {p.title.start for p in review.layout.tables}
+    for line in lines_of(review.text)[COVER_LINES:]:
+        stripped = line.text.strip()
+        if (
+            line.start in titles
+            or stripped == review.doc.report.title
+            or not stripped
+            or len(stripped) > HEADING_CHARS
+            or "\t" in line.text
+            or "。" in stripped
+            or not re.search(r"决算|预算|自评", stripped)
+        ):
+            continue
+        offset = line.start + line.text.index(stripped[0])
+        lines.append((Line(offset, offset + len(stripped), stripped), False))
+    return lines
 
 
 def _headings(review: Review, year: int) -> list[Issue]:
     words = vocabulary().years["comparison_words"]
     official = review.layout.family is not None
-    lines: list[tuple[Line, bool]] = [(p.title, True) for p in review.layout.tables]
-    lines += [
-        (Line(s.start, s.start + len(s.title), s.title), False)
-        for s in review.doc.report.sections
-        if s.start >= review.layout.contents_end
-    ]
     issues = []
-    seen: set[int] = set()
-    for line, is_table in lines:
+    for line, is_table in _heading_lines(review):
         if _RANGE.search(line.text) or any(w in line.text for w in words):
             continue
         for match in _YEAR.finditer(line.text):
             stated = int(match.group(1))
             start = line.start + match.start()
-            if stated == year or start in seen or not 1990 <= stated <= 2100:
+            if stated == year or not 1990 <= stated <= 2100:
                 continue
-            # A 预算/决算 heading names the report year; other headings may name others.
-            names_report = is_table or bool(re.search(r"决算|预算|自评", line.text))
-            if not names_report:
-                continue
-            seen.add(start)
             severity: Severity = "确定" if official else "疑似"
             what = "表名" if is_table else "标题"
             issues.append(
@@ -63,6 +81,38 @@ def _headings(review: Review, year: int) -> list[Issue]:
     return issues
 
 
+def _subject_year(review: Review, year: int) -> list[Issue]:
+    """The unit's own year in prose ("纳入…社会工作部 2025年度部门决算编制范围", "本部门2025年度
+    政府采购") where no comparison is made in the clause."""
+    publisher = re.sub(r"\s", "", review.doc.report.publisher or "")
+    words = vocabulary().years["comparison_words"]
+    names = [re.escape(publisher)] if publisher else []
+    names += [r"本(?:部门|单位)"]
+    issues = []
+    for match in re.finditer(rf"(?:{'|'.join(names)})[ \t]*(\d{{4}})\s*年度?", review.text):
+        stated = int(match.group(1))
+        if stated == year or review.in_contents(match.start()):
+            continue
+        clause_start = max(review.text.rfind(c, 0, match.start()) for c in ",,。;;\n") + 1
+        clause_end = min(
+            (i for i in (review.text.find(c, match.end()) for c in ",,。;;\n") if i >= 0),
+            default=len(review.text),
+        )
+        clause = review.text[clause_start:clause_end]
+        if any(w in clause for w in words):
+            continue
+        issues.append(
+            Issue(
+                family="years",
+                rule="subject_year",
+                severity="疑似",
+                message=f"“{match.group(0).strip()}”中的年份与报告年度{year}年不符。",
+                evidence=[review.cite("年份", match.start(1), match.end(1) + 1)],
+            )
+        )
+    return issues
+
+
 def _as_of(review: Review, year: int) -> list[Issue]:
     """截至 dates: a 决算's are the year's last day; a 预算's lie in the year before or the year."""
     family = review.layout.family
@@ -72,8 +122,10 @@ def _as_of(review: Review, year: int) -> list[Issue]:
         severity: Severity | None = None
         if family == "决算" and stated != year and (month, day) == (12, 31):
             severity = "确定"
-        elif (family == "决算" and abs(stated - year) > 1) or (
-            family == "预算" and stated not in (year - 1, year)
+        elif (
+            (family == "决算" and abs(stated - year) > 1)
+            or (family == "预算" and stated not in (year - 1, year))
+            or (family is None and stated not in (year, year + 1))
         ):
             severity = "疑似"
         if severity is None:
