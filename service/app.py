@@ -9,8 +9,10 @@ from fastapi import FastAPI
 
 from service.config import ServiceSettings
 from service.context import ServiceContext
+from service.conversation.session import Conversations, TopicCache
 from service.errors import install_error_handlers
-from service.routes import ask, reports, search
+from service.jobs import Jobs, start
+from service.routes import admin, ask, openai_compat, page, reports, search, stream
 
 
 def create_app(
@@ -18,12 +20,15 @@ def create_app(
 ) -> FastAPI:
     """The reportqa HTTP app; pass a ready context to share loaded models (tests, CLI)."""
     ctx = context or ServiceContext(settings or ServiceSettings.from_env())
+    jobs = Jobs(ctx)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Load the model, build the index and the records before the first request, not during it.
-        ctx.warm_up()
+        # Load the model, build the index and the records before the first request, not during it
+        # (on an empty store: load the model, then ingest the first-run reports in the background).
+        start(ctx, jobs)
         yield
+        jobs.close()
 
     app = FastAPI(
         title="reportqa",
@@ -32,8 +37,15 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.context = ctx
+    app.state.jobs = jobs
+    app.state.conversations = Conversations(ctx.settings.max_conversations)
+    app.state.chat_topics = TopicCache(ctx.settings.max_conversations)
     install_error_handlers(app)
     app.include_router(ask.router)
     app.include_router(search.router)
+    app.include_router(stream.router)
     app.include_router(reports.router)
+    app.include_router(admin.router)
+    app.include_router(openai_compat.router)
+    page.install(app)
     return app

@@ -22,12 +22,25 @@ class ServiceSettings:
     default_top_k: int = 5
     max_question_chars: int = 2000
     scorer_file: Path | None = None  # a fitted scorer to use instead of the shipped one
+    # Write routes (upload, delete) need this token; unset, they are switched off.
+    admin_token: str | None = None
+    max_upload_bytes: int = 50 * 1024 * 1024
+    # Ingested in the background when the store is empty at start, so a fresh clone serves at once.
+    first_run_reports: Path | None = None
+    max_conversations: int = 1000
+
+    @property
+    def upload_dir(self) -> Path:
+        """Where uploaded files are kept: a stored report's source path must stay readable."""
+        return self.ingest.data_dir / "uploads"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> ServiceSettings:
         """Read `REPORTQA_*` variables; unset ones keep their defaults."""
         env = os.environ if env is None else env
         defaults = cls()
+        # "" switches the first-run ingest off; unset, the bundled reports are ingested.
+        first_run = env.get("REPORTQA_FIRST_RUN_REPORTS", str(DEFAULT_SAMPLE_DIR))
         return cls(
             ingest=IngestSettings.from_env(env),
             host=env.get("REPORTQA_HOST", defaults.host),
@@ -39,4 +52,13 @@ class ServiceSettings:
             scorer_file=Path(env["REPORTQA_SCORER_FILE"])
             if env.get("REPORTQA_SCORER_FILE")
             else None,
+            admin_token=env.get("REPORTQA_ADMIN_TOKEN") or None,
+            max_upload_bytes=int(
+                env.get("REPORTQA_MAX_UPLOAD_MB", defaults.max_upload_bytes // 2**20)
+            )
+            * 2**20,
+            first_run_reports=Path(first_run) if first_run else None,
+            max_conversations=int(
+                env.get("REPORTQA_MAX_CONVERSATIONS", defaults.max_conversations)
+            ),
         )

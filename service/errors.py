@@ -2,6 +2,8 @@
 
 ServiceError            base (500)
 ├── BadRequest          400: the request cannot be understood
+├── Unauthorized        401: a write route was called without the admin token
+├── Forbidden           403: the admin token is wrong, or write routes are switched off
 ├── NotFound            404: the named report or resource does not exist
 └── PayloadInvalid      422: the body or parameters fail validation
 """
@@ -32,6 +34,20 @@ class BadRequest(ServiceError):
 
     status = 400
     code = "bad_request"
+
+
+class Unauthorized(ServiceError):
+    """A write route was called without the admin token."""
+
+    status = 401
+    code = "unauthorized"
+
+
+class Forbidden(ServiceError):
+    """The admin token is wrong, or write routes are switched off (no token configured)."""
+
+    status = 403
+    code = "forbidden"
 
 
 class NotFound(ServiceError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from ingest.models import Figure, Finding, Indicator, IndicatorCount, PageSpan, Report, Section
+from service.jobs import Job
 from service.retrieval.hybrid import RetrievedChunk
 
 
@@ -65,6 +66,9 @@ class Health(BaseModel):
     chunks: int
     embedding_model: str
     collection: str
+    ingest: Job | None = Field(
+        default=None, description="the first-run ingest of the bundled reports, while it is known"
+    )
 
 
 class FiguresPublic(BaseModel):

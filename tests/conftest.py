@@ -15,6 +15,7 @@ from ingest.pipeline import IngestSummary, ingest_paths
 from ingest.segmenter import Segmenter
 from service.config import ServiceSettings
 from service.context import ServiceContext
+from tests.live import live_server, writable_context  # noqa: F401  (fixtures for every test)
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "eval" / "corpus"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from service import queries
 from service.deps import ContextDep
@@ -25,12 +25,14 @@ def search(
 
 
 @router.get("/health", response_model=Health)
-def health(ctx: ContextDep) -> Health:
+def health(ctx: ContextDep, request: Request) -> Health:
     ingest = ctx.settings.ingest
+    jobs = getattr(request.app.state, "jobs", None)
     return Health(
         status="ok",
         reports=len(ctx.store.report_ids()),
         chunks=ctx.store.count_chunks(),
         embedding_model=ingest.embedding_model,
         collection=ingest.collection_name,
+        ingest=jobs.first_run() if jobs is not None else None,
     )
