@@ -10,7 +10,7 @@ import resource
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -24,6 +24,11 @@ from service import queries
 from service.config import ServiceSettings
 from service.context import ServiceContext
 from service.errors import ServiceError
+
+if TYPE_CHECKING:
+    from ingest.models import Report
+    from service.records import ReportRecords
+    from service.review_output import ReviewedReport
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 # Piped output (files, tests) gets a wide console so ids and titles are not cut.
@@ -188,40 +193,125 @@ def _highlight_numbers(quote: str, answer_text: str) -> str:
 
 @app.command()
 def check(
-    reports: Annotated[list[str], typer.Argument(help="report ids or ingested file paths")],
+    reports: Annotated[
+        list[str],
+        typer.Argument(help="report ids, file paths or folders (unstored files are parsed)"),
+    ],
     show_all: Annotated[
-        bool, typer.Option("--all", help="also list checks that agree or differ by rounding")
+        bool, typer.Option("--all", help="also list cross-checks that agree or differ by rounding")
     ] = False,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv, json or xlsx")] = "table",
+    output: Annotated[
+        Path | None, typer.Option("--out", help="file to write (required for xlsx)")
+    ] = None,
 ) -> None:
-    """Cross-check each report's figures: sums, ratios, repeated figures, unmet counts."""
+    """Review reports as a disclosure reviewer does: one summary row per report, then every
+    finding by severity (确定/疑似/提示) with the quotes and pages it rests on."""
+    from service.review_output import as_csv, as_json, review_records, xlsx_bytes
+
+    if fmt not in ("table", "csv", "json", "xlsx"):
+        err.print(f"error: unknown format {fmt!r}; use table, csv, json or xlsx")
+        raise typer.Exit(2)
+    if fmt == "xlsx" and output is None:
+        err.print("error: xlsx needs --out FILE")
+        raise typer.Exit(2)
     ctx = _context()
-    for ref in reports:
-        try:
-            report, records = queries.report_records(ctx, ref)
-        except ServiceError as exc:
+    reviewed = [review_records(*_report_and_records(ctx, ref)) for ref in _check_refs(reports)]
+    if fmt == "table":
+        _print_review(reviewed, show_all)
+        return
+    if fmt == "xlsx":
+        data = xlsx_bytes(reviewed)
+    else:
+        data = (as_csv(reviewed) if fmt == "csv" else as_json(reviewed)).encode(
+            "utf-8-sig" if fmt == "csv" else "utf-8"
+        )
+    if output is None:
+        sys.stdout.write(data.decode("utf-8-sig" if fmt == "csv" else "utf-8"))
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_bytes(data)
+    err.print(f"{len(reviewed)} reports reviewed, written to {output}")
+
+
+def _check_refs(refs: list[str]) -> list[str]:
+    """Folders expanded to the report files in them; ids and files as given."""
+    out: list[str] = []
+    for ref in refs:
+        path = Path(ref)
+        out += [str(p) for p in expand_paths([path])] if path.is_dir() else [ref]
+    return out
+
+
+def _report_and_records(ctx: ServiceContext, ref: str) -> tuple[Report, ReportRecords]:
+    """A stored report and its records; a file not stored is parsed (not embedded)."""
+    from ingest.pipeline import build_report
+    from service.errors import NotFound
+    from service.records import build_records
+
+    try:
+        return queries.report_records(ctx, ref)
+    except NotFound as exc:
+        path = Path(ref)
+        if not path.is_file():
             err.print(f"error: {exc.message}")
             raise typer.Exit(2) from exc
-        counts = records.findings_by_status()
-        out.print(
-            f"[bold]{report.title}[/bold] ({report.id}): {len(records.figures)} figures, "
-            f"{len(records.indicators)} indicators, {len(records.unmet)} unmet; findings: "
-            f"{counts['inconsistent']} inconsistent, {counts['rounding']} rounding, "
-            f"{counts['agrees']} agree",
-            highlight=False,
+        report, _ = build_report(path, path.read_bytes(), ctx.settings.ingest)
+        return report, build_records(report)
+    except ServiceError as exc:
+        err.print(f"error: {exc.message}")
+        raise typer.Exit(2) from exc
+
+
+def _print_review(reviewed: list[ReviewedReport], show_all: bool) -> None:
+    from service.review_output import SEVERITIES, cited
+
+    summary = Table(title=f"审核汇总 ({len(reviewed)} 份报告)")
+    for name in ("report", "kind", "year", *SEVERITIES, "cross-checks"):
+        summary.add_column(name, justify="right" if name in SEVERITIES else "left")
+    for item in reviewed:
+        counts, old = item.by_severity(), item.records.findings_by_status()
+        summary.add_row(
+            item.name,
+            item.kind or "-",
+            str(item.report.year or "-"),
+            *(str(counts[s]) for s in SEVERITIES),
+            f"{old['inconsistent']} inconsistent, {old['rounding']} rounding, "
+            f"{old['agrees']} agree",
         )
-        shown = [f for f in records.findings if show_all or f.status == "inconsistent"]
-        if not shown:
-            continue
-        table = Table(show_lines=True)
-        for name in ("status", "check", "finding", "figures used (page)"):
+    out.print(summary)
+    issues = [(item, issue) for item in reviewed for issue in item.issues]
+    issues.sort(key=lambda pair: SEVERITIES.index(pair[1].severity))
+    if issues:
+        table = Table(title="审核意见", show_lines=True)
+        for name in ("severity", "report", "family", "finding", "quoted (page)"):
             table.add_column(name)
-        for finding in shown:
-            used = "\n".join(
-                f"{e.role}: {e.quote}" + (f" (p.{e.position.page})" if e.position.page else "")
-                for e in finding.evidence
+        for item, issue in issues:
+            table.add_row(
+                issue.severity,
+                item.name,
+                f"{issue.family}/{issue.rule}",
+                issue.message,
+                cited(issue).replace(" | ", "\n"),
             )
-            table.add_row(finding.status, finding.check, finding.message, used)
         out.print(table)
+    if show_all:
+        for item in reviewed:
+            _print_cross_checks(item.report, item.records)
+
+
+def _print_cross_checks(report: Report, records: ReportRecords) -> None:
+    """The existing cross-checks of one report, agreeing ones included."""
+    table = Table(title=f"{report.title}: cross-checks", show_lines=True)
+    for name in ("status", "check", "finding", "figures used (page)"):
+        table.add_column(name)
+    for finding in records.findings:
+        used = "\n".join(
+            f"{e.role}: {e.quote}" + (f" (p.{e.position.page})" if e.position.page else "")
+            for e in finding.evidence
+        )
+        table.add_row(finding.status, finding.check, finding.message, used)
+    out.print(table)
 
 
 @app.command()

@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
+from pydantic import Field
 
+from ingest.checks.review import Issue
 from service import queries
 from service.deps import ContextDep
+from service.review_output import review_records
 from service.schemas import (
     ChecksPublic,
     FiguresPublic,
@@ -20,6 +23,14 @@ from service.schemas import (
 )
 
 router = APIRouter(prefix="/reports", tags=["reports"])
+
+
+class ReviewedChecksPublic(ChecksPublic):
+    """The cross-checks, and the disclosure review as `reportqa check` gives it."""
+
+    kind: str | None = Field(description="部门决算 / 部门预算 / 绩效自评报告 …, when detected")
+    issues: list[Issue] = Field(description="review findings, 确定 first, each quoting its figures")
+    by_severity: dict[str, int]
 
 
 @router.get("", response_model=ReportsPublic)
@@ -88,15 +99,25 @@ def read_unmet(ctx: ContextDep, report_id: str) -> UnmetPublic:
     )
 
 
-@router.get("/{report_id}/checks", response_model=ChecksPublic)
+@router.get("/{report_id}/checks", response_model=ReviewedChecksPublic)
 def read_checks(
     ctx: ContextDep,
     report_id: str,
     status: Literal["agrees", "rounding", "inconsistent"] | None = None,
-) -> ChecksPublic:
-    """Cross-checks of the report's figures (sums, ratios, repeated figures, counts)."""
+    severity: Literal["确定", "疑似", "提示"] | None = None,
+) -> ReviewedChecksPublic:
+    """Cross-checks of the report's figures (sums, ratios, repeated figures, counts) under
+    `data`, and the disclosure review (structure, placeholders, years, wording, identities,
+    text against table) under `issues`, most severe first."""
     report, records = queries.report_records(ctx, report_id)
     data = [f for f in records.findings if status is None or f.status == status]
-    return ChecksPublic(
-        report_id=report.id, data=data, count=len(data), by_status=records.findings_by_status()
+    reviewed = review_records(report, records)
+    return ReviewedChecksPublic(
+        report_id=report.id,
+        data=data,
+        count=len(data),
+        by_status=records.findings_by_status(),
+        kind=reviewed.kind,
+        issues=[i for i in reviewed.issues if severity is None or i.severity == severity],
+        by_severity=reviewed.by_severity(),
     )

@@ -3,6 +3,7 @@ was read against the report, and on small texts that state one slip each."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,36 @@ def test_consistent_wording_is_silent(tmp_path: Path) -> None:
         "截至2024年12月31日,共有车辆2辆。与2023年度相比,支出减少5.00万元。\n"
     )
     assert [i for i in text_issues(tmp_path, text) if i.family != "structure"] == []
+
+
+def test_check_command_reviews_a_folder_in_every_format(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from openpyxl import load_workbook
+    from typer.testing import CliRunner
+
+    from service import cli
+
+    monkeypatch.setenv("REPORTQA_DATA_DIR", str(tmp_path / "data"))  # an empty store: parsed
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for name in (HONGHE, JUSTICE):
+        (folder / name).write_bytes((REPORTS / name).read_bytes())
+    runner = CliRunner()
+    table = runner.invoke(cli.app, ["check", str(folder)])
+    assert table.exit_code == 0, table.output
+    assert "审核汇总 (2 份报告)" in table.output and "比2026年预算增加" in table.output
+    as_csv = runner.invoke(cli.app, ["check", str(folder), "--format", "csv"])
+    lines = as_csv.output.splitlines()
+    assert lines[0].startswith("报告,类型,年度,严重程度")
+    assert sum(",汇总," in line for line in lines) == 2
+    as_json = runner.invoke(cli.app, ["check", str(folder / JUSTICE), "--format", "json"])
+    data = json.loads(as_json.output)
+    assert data[0]["report"]["kind"] == "部门预算" and data[0]["by_severity"]["疑似"] == 5
+    target = tmp_path / "review.xlsx"
+    as_xlsx = runner.invoke(
+        cli.app, ["check", str(folder), "--format", "xlsx", "--out", str(target)]
+    )
+    assert as_xlsx.exit_code == 0, as_xlsx.output
+    assert load_workbook(target).sheetnames == ["汇总", "审核意见"]
+    assert runner.invoke(cli.app, ["check", str(folder), "--format", "pdf"]).exit_code == 2
