@@ -52,7 +52,7 @@ def _class_tie(review: Review, tie: ClassTie) -> list[Issue]:
         if name is None:
             continue
         own = find_cell(review, CellRef(tie.rows, name, tie.column, 1), name)
-        summary = find_cell(review, CellRef(tie.summary, name, None, 1), name)
+        summary = find_cell(review, CellRef(tie.summary, name, tie.summary_column, 1), name)
         if own is None or summary is None or own.value is None:
             continue
         issue = _check(review, f"{name}(两表核对)", summary, [own])

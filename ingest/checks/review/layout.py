@@ -23,6 +23,8 @@ _ORDINAL = re.compile(
 )
 _YEAR_LEAD = re.compile(r"^\d{4}年度?")
 _ATTACHED = re.compile(r"编制(?:部门|单位)[::].*$|(?:金额)?单位[::].*$")
+# A table's number after its name: "(公开01表)", "(表一)".
+_NUMBER_TAIL = re.compile(r"\((?:公开)?(?:\d+|[一二三四五六七八九十]+)表?\)$|\((?:公开)?表?\d+\)$")
 _LEADERS = re.compile(r"[…\.·]{2,}.*$|\s+\d{1,3}$")
 # A line longer than this is prose, not a title.
 TITLE_CHARS = 90
@@ -53,7 +55,7 @@ class Layout(NamedTuple):
 
 def normalize_title(title: str) -> str:
     """A title as compared: no spaces, quotes, ordinal, leading year or 部门/单位."""
-    text = _QUOTES.sub("", _ATTACHED.sub("", title))
+    text = _NUMBER_TAIL.sub("", _QUOTES.sub("", _ATTACHED.sub("", title)))
     for _ in range(3):
         text = _ORDINAL.sub("", text)
         text = _YEAR_LEAD.sub("", text)

@@ -3,6 +3,7 @@ the order the contents promise; each contents entry has its body; an empty table
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from ingest.checks.review.cells import has_figures
@@ -31,7 +32,7 @@ def _missing(review: Review) -> list[Issue]:
             promised[standard.name] = entry
     issues = []
     for standard in vocabulary().tables_of(layout.family):
-        if standard.name in present:
+        if standard.name in present or not standard.required:
             continue
         listed = promised.get(standard.name)
         if listed is not None:
@@ -69,7 +70,8 @@ def _order(review: Review) -> list[Issue]:
         for s in [match_standard(e.text, vocabulary().tables_of(layout.family))]
         if s is not None
     ]
-    for earlier, later in zip(layout.tables, layout.tables[1:], strict=False):
+    required = [p for p in layout.tables if p.standard.required]
+    for earlier, later in itertools.pairwise(required):
         if later.standard.order >= earlier.standard.order:
             continue
         names = (earlier.standard.name, later.standard.name)

@@ -30,6 +30,7 @@ class StandardTable:
     name: str
     aliases: tuple[str, ...]
     order: int
+    required: bool = True
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class ClassTie:
     summary: str
     rows: str
     column: re.Pattern[str]
+    summary_column: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,11 @@ def vocabulary() -> Vocabulary:
         order[entry["family"]] = order.get(entry["family"], 0) + 1
         tables.append(
             StandardTable(
-                entry["family"], entry["name"], tuple(entry["aliases"]), order[entry["family"]]
+                entry["family"],
+                entry["name"],
+                tuple(entry["aliases"]),
+                order[entry["family"]],
+                bool(entry.get("required", True)),
             )
         )
     return Vocabulary(
@@ -128,7 +134,13 @@ def vocabulary() -> Vocabulary:
             for i in data["identity"]
         ),
         class_ties=tuple(
-            ClassTie(c["family"], c["summary"], c["rows"], re.compile(f"(?:{c['column']})$"))
+            ClassTie(
+                c["family"],
+                c["summary"],
+                c["rows"],
+                re.compile(f"(?:{c['column']})$"),
+                re.compile(f"(?:{c['summary_column']})$") if c.get("summary_column") else None,
+            )
             for c in data["class_tie"]
         ),
         economic=tuple(

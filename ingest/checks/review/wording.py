@@ -31,23 +31,29 @@ def _actual_vs_budget(review: Review) -> list[Issue]:
     for match in re.finditer(words["actual_vs_budget"], doc.context):
         window = _sentences_back(doc, match.start(), 3)
         amounts = [f for f in figures_between(doc, window, match.start()) if f.kind == "amount"]
-        budget = next(
-            (
-                (i, f)
-                for i, f in reversed(list(enumerate(amounts)))
-                if budget_before.search(clause_before(doc, f))
-            ),
-            None,
-        )
-        if budget is None:
+        # The budget the phrase names (年初/调整/全年), else the last one stated (an adjusted
+        # or full-year budget is stated after the initial one and is what "预算数" means).
+        named = re.search(r"年初|调整|全年", match.group(0))
+        budgets = [
+            (i, f)
+            for i, f in enumerate(amounts)
+            if budget_before.search(clause_before(doc, f))
+            and (named is None or named.group(0) in clause_before(doc, f))
+        ]
+        if not budgets:
             continue
         actual = next(
-            (f for f in amounts[budget[0] + 1 :] if actual_before.search(clause_before(doc, f))),
+            (
+                f
+                for f in amounts[budgets[0][0] + 1 :]
+                if actual_before.search(clause_before(doc, f))
+            ),
             None,
         )
         if actual is None:
             continue
         word = match.group("cmp") or match.group("flat")
+        budget = budgets[-1]
         verdict = _contradiction(word, budget[1].normalized, actual.normalized, words)
         if verdict is None:
             continue

@@ -64,7 +64,10 @@ def _headings(review: Review, year: int) -> list[Issue]:
             start = line.start + match.start()
             if stated == year or not 1990 <= stated <= 2100:
                 continue
-            severity: Severity = "确定" if official else "疑似"
+            # A table title, or a heading naming the report ("…2024年度部门决算…"), states the
+            # report's own year; another heading with a year may be about another.
+            names_report = is_table or bool(re.search(r"(?:部门|单位)(?:决算|预算)", line.text))
+            severity: Severity = "确定" if official and names_report else "疑似"
             what = "表名" if is_table else "标题"
             issues.append(
                 Issue(
