@@ -51,7 +51,7 @@ class Plant:
     what: str
     original: str
     planted: str
-    tied: tuple[int, int] | None = None  # the table cell a 说明 figure restates, if any
+    tied: tuple[int, ...] = ()  # where the table cells a 说明 figure restates begin
     start: int = 0  # in the copy's text, filled in when the edits are applied
     end: int = 0
     edit: Edit = field(default=Edit(0, 0, ""), repr=False)
@@ -212,7 +212,7 @@ def plant_text(report: Report, rng: random.Random) -> Plant | None:
                 )
         for m in re.finditer(r"占\s*(\d{1,2}\.\d{2})%", line):
             at = start + m.start(1)
-            new = f"{float(m.group(1)) + 100:.2f}"
+            new = f"{max(float(m.group(1)) + 100, 100.5):.2f}"
             options.append(
                 Plant(
                     "text",
@@ -417,7 +417,7 @@ def plant_text_table(report: Report, rng: random.Random) -> Plant | None:
                     "说明数字与表不符",
                     m.group(0),
                     new,
-                    tied=values[key][0],
+                    tied=tuple(start for start, _ in values[key]),
                     edit=Edit(at, at + len(m.group(0)), new),
                 )
             )
@@ -531,7 +531,7 @@ def _near(a: Plant, b: Plant) -> bool:
     for removal, other in ((a, b), (b, a)):
         if removal.what != "标准表缺失":
             continue
-        where = [other.edit.start] + ([other.tied[0]] if other.tied else [])
+        where = [other.edit.start, *other.tied]
         if any(removal.edit.start <= at < removal.edit.end for at in where):
             return True
     return False

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from eval.planted import Edit, edit_report, load_sources, plant_copy, run_benchmark
+from eval.planted import Edit, edit_report, load_sources, plant_copy, review_of, run_benchmark
 from eval.planted_command import planted_eval
+from ingest.checks.review.layout import read_contents
 from ingest.figures import row_cell_spans
 from ingest.models import Report
 
@@ -75,3 +76,71 @@ def test_planted_command_writes_the_table(tmp_path: Path) -> None:
     data = json.loads((tmp_path / "planted.json").read_text(encoding="utf-8"))
     assert data["copies"] == 3 and data["families"][-1]["family"] == "all"
     assert "| family | planted |" in (tmp_path / "planted.md").read_text(encoding="utf-8")
+
+
+def _at(text: str, needle: str, offset: int = 0, start: int = 0) -> tuple[int, int]:
+    at = text.index(needle, start) + offset
+    return at, at + len(needle) - offset
+
+
+def test_ten_errors_planted_by_hand_are_all_found() -> None:
+    """Ten errors of the kinds a reviewer's test copy holds, placed by hand (not by the
+    generator) in the clean 社会工作部 决算: each is found, nothing else is raised."""
+    path = REPORTS / "putuo-social-work-2024-final-accounts.pdf"
+    report = load_sources([path])[0]
+    text = report.text
+    body = text.index("第三部分", text.index("第四部分"))  # the 说明 part, past the contents
+    cover = text.index("第一部分", text.index("第一部分") + 1)
+    plants = {
+        "unit name XX局": (*_at(text, "社会工作部", start=cover), "XX局"),
+        "heading year": (
+            *_at(text, "2024年度部门决算情况说明", start=body),
+            "2023年度部门决算情况说明",
+        ),
+        "截至 date": (*_at(text, "截至 2024年 12月 31日"), "截至 2023年 12月 31日"),
+        "决算数等于预算数": (
+            *_at(text, "决算数小于预算数的主要原因:人员"),
+            "决算数等于预算数的主要原因:人员",
+        ),
+        "。。": (*_at(text, "按实际支出。"), "按实际支出。。"),
+        "text figure": (*_at(text, "项目支出 202.24万元"), "项目支出 212.24万元"),
+        "share over 100": (*_at(text, "占 86.05%"), "占 186.05%"),
+        "total": (*_at(text, "总计\t307.82", offset=3), "308.82"),
+    }
+    edits = [Edit(s, e, new) for s, e, new in plants.values()]
+    # A standard table removed (its title, rows and note), and a data row blanked whose
+    # figures the text still states (收入决算表's 合计 row).
+    tables = read_contents(text)[1]
+    removed = text.index("财政拨款收入支出决算总表\n", tables)
+    edits.append(Edit(removed, text.index("一般公共预算财政拨款支出决算表\n", removed), ""))
+    row = text.index("合计\t合计\t307.82\t307.82\n", text.index("收入决算表\n", tables))
+    first = row + len("合计\t合计\t")
+    edits += [Edit(first, first + 6, ""), Edit(first + 7, first + 13, "")]
+    copy, spans = edit_report(report, edits)
+    issues = review_of(copy)
+    clean = {(i.family, i.rule, tuple(e.quote for e in i.evidence)) for i in review_of(report)}
+    names = [*plants, "table removed", "row blanked", "row blanked"]
+    for name, (start, end) in zip(names, spans, strict=True):
+        if name == "table removed":
+            assert any(
+                i.rule == "table_missing" and "财政拨款收入支出决算总表" in i.message
+                for i in issues
+            )
+            continue
+        if name == "row blanked":
+            start = copy.text.rfind("\n", 0, start) + 1
+            end = copy.text.index("\n", start)
+        assert any(
+            start < e.position.end and e.position.start < max(end, start + 1)
+            for i in issues
+            for e in i.evidence
+        ), name
+    new = [i for i in issues if (i.family, i.rule, tuple(e.quote for e in i.evidence)) not in clean]
+    planted = [(copy.text.rfind("\n", 0, s) + 1, copy.text.find("\n", e)) for s, e in spans]
+    unexplained = [
+        i
+        for i in new
+        if not any(a <= e.position.start <= b for a, b in planted for e in i.evidence)
+        and i.rule != "table_missing"
+    ]
+    assert unexplained == [], [i.message for i in unexplained]

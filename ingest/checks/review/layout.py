@@ -101,6 +101,11 @@ def read_contents(text: str) -> tuple[list[Line], int]:
         core = _LEADERS.sub("", stripped).strip()
         if entries and _same_entry(core, entries[0].text):
             return entries, line.start
+        if len(entries) > 2 and _is_entry(core, entries[1]):
+            # The body repeats the second entry: the line before, the first heading, was
+            # written otherwise than the contents have it, and is the body's too.
+            last = entries.pop()
+            return entries, last.start
         if len(stripped) > TITLE_CHARS or "\t" in line.text:
             break
         has_leaders = core != stripped
@@ -111,6 +116,10 @@ def read_contents(text: str) -> tuple[list[Line], int]:
         offset = line.start + line.text.index(stripped[0])
         entries.append(Line(offset, offset + len(core), core))
     return entries, entries[-1].end if entries else 0
+
+
+def _is_entry(text: str, entry: Line) -> bool:
+    return normalize_title(text) == normalize_title(entry.text)
 
 
 def _same_entry(a: str, b: str) -> bool:
