@@ -166,6 +166,7 @@ async function openPassage(c, support, opener) {
   box.replaceChildren("正在读取…");
   $("panel-figure").hidden = true;
   panel.hidden = false;
+  document.body.classList.add("panel-open");
   panel.focus();
   const report = state.byId.get(c.report_id);
   const total = report ? report.char_count : c.end;
@@ -194,6 +195,7 @@ async function openPassage(c, support, opener) {
 
 function closePanel() {
   $("panel").hidden = true;
+  document.body.classList.remove("panel-open");
   if (state.lastFocus) state.lastFocus.focus();
 }
 

@@ -19,14 +19,17 @@ PREVIOUS = topic_of("红河州司法局2024年“三公”经费决算支出多�
 
 
 def test_topic_splits_body_year_subject_and_tail() -> None:
-    assert Topic(
-        "红河州司法局2024年“三公”经费决算支出多少?",
-        "r1",
-        "红河州司法局",
-        2024,
-        "“三公”经费决算支出",
-        "多少?",
-    ) == PREVIOUS
+    assert (
+        Topic(
+            "红河州司法局2024年“三公”经费决算支出多少?",
+            "r1",
+            "红河州司法局",
+            2024,
+            "“三公”经费决算支出",
+            "多少?",
+        )
+        == PREVIOUS
+    )
     # no stated year: the report's own year is the topic's
     assert topic_of("项目支出是多少?", "r1", "红河州司法局", 2024).year == 2024
 
