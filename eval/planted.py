@@ -27,6 +27,7 @@ from ingest.checks.review.layout import match_standard, read_contents
 from ingest.checks.review.vocabulary import vocabulary
 from ingest.config import IngestSettings
 from ingest.figures import extract_figures, row_cell_spans
+from ingest.metadata import infer_publisher, infer_title, infer_year
 from ingest.models import Report, TableRowSpan, TableSpan
 from ingest.pipeline import build_report
 from ingest.sections import split_sections
@@ -122,8 +123,16 @@ def edit_report(report: Report, edits: list[Edit]) -> tuple[Report, list[tuple[i
         p.model_copy(update={"start": moved(p.start), "end": moved(p.end, True)})
         for p in report.pages
     ]
+    # The title, unit and year are read from the text as ingest reads them (a cover's year
+    # planted wrong is the year the copy states), unless the file named its own title.
+    title = report.title
+    if infer_title(report.text, fallback=report.title) == report.title:
+        title = infer_title(text, fallback=report.title)
     new = report.model_copy(
         update={
+            "title": title,
+            "year": infer_year(title, text),
+            "publisher": infer_publisher(text, title),
             "id": hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
             "text": text,
             "char_count": len(text),
@@ -256,6 +265,12 @@ def plant_years(report: Report, rng: random.Random) -> Plant | None:
                 options.append(
                     Plant("years", "主体年份错误", str(year), wrong, edit=Edit(at, at + 4, wrong))
                 )
+    for start, line in _lines(report.text)[:3]:  # the cover's year, which the headings contradict
+        for m in re.finditer(rf"{year}(?=\s*年)", line):
+            at = start + m.start()
+            options.append(
+                Plant("years", "封面年份错误", str(year), wrong, edit=Edit(at, at + 4, wrong))
+            )
     family = table_family(detect_kind(report))
     for m in re.finditer(r"截[至止]\s*(\d{4})\s*年", report.text):
         stated = int(m.group(1))

@@ -5,6 +5,7 @@ never an error; a comparison of the report's year with itself is."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from ingest.checks.review.context import Review
 from ingest.checks.review.issue import Issue, Severity
@@ -19,15 +20,55 @@ _RANGE = re.compile(r"\d{4}\s*年?\s*(?:[-—~至到]|—)\s*\d{4}")
 
 
 def check_years(review: Review) -> list[Issue]:
-    year = review.year
-    if year is None or review.layout.kind is None:
+    stated = review.year
+    if stated is None or review.layout.kind is None:
         return []
+    year = _year_of_headings(review, stated)
     return (
-        _headings(review, year)
+        _cover(review, year)
+        + _headings(review, year)
         + _subject_year(review, year)
         + _as_of(review, year)
         + _self_comparison(review, year)
     )
+
+
+def _year_of_headings(review: Review, stated: int) -> int:
+    """The year most headings and table titles state: the cover's (`stated`) unless more of
+    them state another one (then the cover's year is the slip)."""
+    words = vocabulary().years["comparison_words"]
+    votes: Counter[int] = Counter()
+    for line, _ in _heading_lines(review):
+        if not _RANGE.search(line.text) and not any(w in line.text for w in words):
+            votes.update(int(y) for y in _YEAR.findall(line.text))
+    best = max(votes, key=lambda y: (votes[y], y == stated), default=stated)
+    return best if votes[best] > votes[stated] + 1 else stated
+
+
+def _cover(review: Review, year: int) -> list[Issue]:
+    """A year on the cover (its first lines) other than the one the headings and titles state."""
+    issues = []
+    for line in lines_of(review.text)[:COVER_LINES]:
+        if len(line.text.strip()) > 40:  # a cover line is short; a longer one is text
+            continue
+        for match in _YEAR.finditer(line.text):
+            stated = int(match.group(1))
+            if stated == year:
+                continue
+            issues.append(
+                Issue(
+                    family="years",
+                    rule="cover_year",
+                    severity="疑似",
+                    message=f"封面写作{stated}年,而报告各表名、标题为{year}年。",
+                    evidence=[
+                        review.cite(
+                            "封面年份", line.start + match.start(1), line.start + match.end(1)
+                        )
+                    ],
+                )
+            )
+    return issues
 
 
 def _heading_lines(review: Review) -> list[tuple[Line, bool]]:
