@@ -257,7 +257,53 @@ async function showReport(id, tab) {
   }
 }
 
+// Budget against actual: column pairs of one table whose headers differ only in 预算 / 决算.
+const BUDGET = /(预算数|预算资金|年初预算|预算)$/;
+const ACTUAL = /(决算数|实际支出资金|实际支出|执行数|决算)$/;
+const NUMERIC = /^-?[\d,]+(\.\d+)?$/;
+
+function budgetBars(tables) {
+  const bars = [];
+  for (const table of tables) {
+    const rows = table.rows.filter((r) => !r.is_header);
+    const header = rows.length ? rows[0].header : [];
+    for (let i = 0; i < header.length; i += 1) {
+      const m = header[i].match(BUDGET);
+      if (!m) continue;
+      const prefix = header[i].slice(0, m.index);
+      const j = header.findIndex((h, k) => k !== i && h.startsWith(prefix) &&
+        ACTUAL.test(h.slice(prefix.length)) && !BUDGET.test(h));
+      if (j < 0) continue;
+      const pairName = prefix.split("/").filter(Boolean).slice(-1)[0] || "";
+      for (const row of rows) {
+        const [b, a] = [row.cells[i], row.cells[j]].map((c) => (c || "").replace(/\s/g, ""));
+        if (!NUMERIC.test(b) && !NUMERIC.test(a)) continue;
+        const rowName = row.cells.find((c) => c && !NUMERIC.test(c.trim())) || "";
+        const label = [rowName, pairName].filter(Boolean).join(" · ") || `表格 ${tables.indexOf(table) + 1}`;
+        bars.push({ label, budget: b, actual: a, title: table.title || "" });
+      }
+    }
+    if (bars.length) break; // one table's lines: the chart compares like with like
+  }
+  return bars.slice(0, 20);
+}
+
 const TABS = {
+  async chart(report) {
+    const tables = (await api(`/reports/${encodeURIComponent(report.id)}/tables`)).data;
+    const bars = budgetBars(tables);
+    if (!bars.length) return [el("p", { className: "meta" }, "这份报告的表格中没有可以对照的预算数与决算(实际)数")];
+    const value = (text) => (NUMERIC.test(text) ? parseFloat(text.replace(/,/g, "")) : 0);
+    const top = Math.max(...bars.flatMap((b) => [value(b.budget), value(b.actual)]), 1);
+    // A blank cell is not a zero: it is shown as not stated, with no bar.
+    const bar = (kind, text) => el("div", { className: `bar ${kind}` },
+      NUMERIC.test(text) ? el("span", { className: "fill", style: `width:${Math.max(0.5, (100 * value(text)) / top)}%` }) : null,
+      el("span", { className: "num" }, NUMERIC.test(text) ? text : "表中未列出"));
+    return [el("p", { className: "legend" }, el("span", { className: "key budget" }, "预算"), el("span", { className: "key actual" }, "决算 / 实际"),
+      bars[0].title ? `(${bars[0].title})` : ""),
+      el("div", { className: "bars" }, bars.map((b) => el("div", { className: "bar-row" },
+        el("div", { className: "bar-label" }, b.label), bar("budget", b.budget), bar("actual", b.actual))))];
+  },
   async sections(report) {
     const text = (await api(`/reports/${encodeURIComponent(report.id)}/text`)).text;
     const pre = el("pre", { className: "fulltext", id: "report-text", tabindex: "0" }, text);

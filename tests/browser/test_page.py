@@ -73,6 +73,31 @@ def test_the_original_pdf_page_opens_beside_the_passage(page: Page) -> None:
     page.wait_for_function("document.getElementById('panel-image').naturalWidth > 1000")
 
 
+def test_a_report_view_shows_tables_indicators_findings_and_the_chart(
+    page: Page, live_server: LiveServer
+) -> None:
+    reports = httpx.get(f"{live_server.url}/reports").json()["data"]
+    honghe = next(r["id"] for r in reports if r["title"].startswith("红河州司法局"))
+    indicators = httpx.get(f"{live_server.url}/reports/{honghe}/indicators").json()["data"]
+    page.goto("/#/reports")
+    page.select_option("#f-year", "2024")
+    page.select_option("#f-kind", "绩效自评")
+    page.locator(".report-list a").filter(has_text="红河州司法局").click()
+    expect(page.locator(".sections button").first).to_be_visible()
+    page.click(".tabs button[data-tab=tables]")
+    expect(page.locator("#report-body table th").first).to_be_visible()
+    page.click(".tabs button[data-tab=indicators]")
+    expect(page.locator("#report-body tbody tr")).to_have_count(len(indicators))
+    unmet = sum(1 for i in indicators if i["status"] == "unmet")
+    expect(page.locator("#report-body .badge.unmet")).to_have_count(unmet)
+    page.click(".tabs button[data-tab=checks]")
+    expect(page.locator("#report-body .finding").first).to_be_visible()
+    page.click(".tabs button[data-tab=chart]")
+    row = page.locator(".bar-row").filter(has_text="法律援助")
+    expect(row.locator(".budget .num")).to_have_text("20.00")
+    expect(row.locator(".actual .num")).to_have_text("68.41")
+
+
 def test_a_follow_up_keeps_the_conversation(page: Page) -> None:
     page.goto("/")
     ask(page, "红河州司法局2024年基本支出是多少?")
