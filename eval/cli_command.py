@@ -93,12 +93,15 @@ def eval_command(
         ),
     ] = None,
     seed: Annotated[int, typer.Option(help="seed of the planted copies")] = 0,
+    render: Annotated[
+        str, typer.Option(help="planted copies as txt, or pdf (reportlab) read back by the loader")
+    ] = "txt",
 ) -> None:
     """Score answers to gold questions (answer, citation, refusal, retrieval, latency)."""
     if planted:
         from eval.planted_command import planted_eval
 
-        planted_eval(planted, out_dir, seed)
+        planted_eval(planted, out_dir, seed, render=render)
         return
     ctx = make_context()
     if synthetic:

@@ -24,14 +24,26 @@ out = Console(width=None if sys.stdout.isatty() else 200)
 
 
 def planted_eval(
-    count: int, out_dir: Path, seed: int = 0, sources: list[Path] | None = None
+    count: int,
+    out_dir: Path,
+    seed: int = 0,
+    sources: list[Path] | None = None,
+    render: str = "txt",
 ) -> Benchmark:
     """Plant, review and score `count` copies; print and write the per-family table."""
     paths = sorted(expand_paths(sources or [DEFAULT_SAMPLE_DIR]))
     reports = load_sources(paths)
-    benchmark = run_benchmark(reports, count, seed, out_dir / "planted")
+    if render == "pdf":
+        from eval.planted_pdf import run_pdf_benchmark
+
+        benchmark = run_pdf_benchmark(reports, count, seed, out_dir / "planted-pdf")
+    else:
+        benchmark = run_benchmark(reports, count, seed, out_dir / "planted")
     rows = summary_rows(benchmark)
-    table = Table(title=f"planted errors: {count} copies of {len(reports)} reports (seed {seed})")
+    table = Table(
+        title=f"planted errors: {count} {render.upper()} copies of {len(reports)} reports "
+        f"(seed {seed})"
+    )
     for name in ("family", "planted", "found", "recall", "false alarms"):
         table.add_column(name, justify="left" if name == "family" else "right")
     for row in rows:
@@ -41,7 +53,8 @@ def planted_eval(
     out.print(table)
     command = shlex.join(["reportqa", *sys.argv[1:]])
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "planted.json").write_text(
+    stem = "planted" if render == "txt" else f"planted-{render}"
+    (out_dir / f"{stem}.json").write_text(
         json.dumps(
             {"command": command, "copies": count, "seed": seed, "families": rows},
             ensure_ascii=False,
@@ -49,10 +62,10 @@ def planted_eval(
         ),
         encoding="utf-8",
     )
-    (out_dir / "planted.md").write_text(markdown(rows, command), encoding="utf-8")
+    (out_dir / f"{stem}.md").write_text(markdown(rows, command), encoding="utf-8")
     out.print(
-        f"wrote {out_dir / 'planted.md'}, {out_dir / 'planted.json'} "
-        f"and the copies under {out_dir / 'planted'}",
+        f"wrote {out_dir / f'{stem}.md'}, {out_dir / f'{stem}.json'} "
+        f"and the copies under {out_dir / stem}",
         highlight=False,
     )
     return benchmark

@@ -146,3 +146,16 @@ def test_ten_errors_planted_by_hand_are_all_found() -> None:
         and i.rule != "table_missing"
     ]
     assert unexplained == [], [i.message for i in unexplained]
+
+
+def test_a_planted_copy_rendered_as_pdf_is_read_back_and_its_plants_found(
+    sources: list[Report], tmp_path: Path
+) -> None:
+    pytest.importorskip("reportlab")
+    from eval.planted_pdf import run_pdf_benchmark
+
+    benchmark = run_pdf_benchmark(sources[:1], 1, seed=5, out_dir=tmp_path)
+    (copy,) = benchmark.copies
+    assert len(copy.plants) == 7 and all(copy.found), [p.what for p in copy.plants]
+    assert copy.false_alarms == []
+    assert (tmp_path / "000-putuo-finance-2024-final-accounts.pdf").stat().st_size > 10_000
