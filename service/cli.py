@@ -204,6 +204,12 @@ def check(
     output: Annotated[
         Path | None, typer.Option("--out", help="file to write (required for xlsx)")
     ] = None,
+    annotate: Annotated[
+        Path | None,
+        typer.Option(
+            "--annotate", help="write the (one, PDF) report with each finding's figures boxed"
+        ),
+    ] = None,
 ) -> None:
     """Review reports as a disclosure reviewer does: one summary row per report, then every
     finding by severity (确定/疑似/提示) with the quotes and pages it rests on."""
@@ -217,6 +223,8 @@ def check(
         raise typer.Exit(2)
     ctx = _context()
     reviewed = [review_records(*_report_and_records(ctx, ref)) for ref in _check_refs(reports)]
+    if annotate is not None:
+        _annotate(reviewed, annotate)
     if fmt == "table":
         _print_review(reviewed, show_all)
         return
@@ -232,6 +240,17 @@ def check(
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_bytes(data)
     err.print(f"{len(reviewed)} reports reviewed, written to {output}")
+
+
+def _annotate(reviewed: list[ReviewedReport], out_path: Path) -> None:
+    from service.annotate import annotate_pdf
+
+    source = Path(reviewed[0].report.source_path) if len(reviewed) == 1 else None
+    if source is None or source.suffix.lower() != ".pdf" or not source.is_file():
+        err.print("error: --annotate needs one report whose PDF file is at hand")
+        raise typer.Exit(2)
+    boxed = annotate_pdf(source, reviewed[0].report, reviewed[0].issues, out_path)
+    err.print(f"{boxed} quotes of {len(reviewed[0].issues)} findings boxed in {out_path}")
 
 
 def _check_refs(refs: list[str]) -> list[str]:

@@ -183,3 +183,27 @@ def test_check_command_reviews_a_folder_in_every_format(
     assert as_xlsx.exit_code == 0, as_xlsx.output
     assert load_workbook(target).sheetnames == ["汇总", "审核意见"]
     assert runner.invoke(cli.app, ["check", str(folder), "--format", "pdf"]).exit_code == 2
+
+
+def test_check_annotates_a_pdf_with_its_findings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pypdf import PdfReader
+    from typer.testing import CliRunner
+
+    from service import cli
+
+    monkeypatch.setenv("REPORTQA_DATA_DIR", str(tmp_path / "data"))
+    target = tmp_path / "annotated.pdf"
+    result = CliRunner().invoke(
+        cli.app, ["check", str(REPORTS / FINANCE), "--annotate", str(target), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "findings boxed in" in result.output
+    original, annotated = PdfReader(REPORTS / FINANCE), PdfReader(target)
+    assert len(annotated.pages) == len(original.pages)
+    assert "0.3万元" in annotated.pages[20].extract_text()  # the page is kept, marks drawn over it
+    not_pdf = CliRunner().invoke(
+        cli.app, ["check", str(REPORTS / HONGHE), "--annotate", str(target)]
+    )
+    assert not_pdf.exit_code == 2
