@@ -289,6 +289,16 @@ function budgetBars(tables) {
 }
 
 const TABS = {
+  async figures(report) {
+    const body = await api(`/reports/${encodeURIComponent(report.id)}/figures`);
+    if (!body.data.length) return [el("p", { className: "meta" }, "这份报告中没有识别出数字")];
+    const shown = body.data.slice(0, 500);
+    return [el("p", { className: "meta" }, `共 ${body.count} 个数字${body.count > shown.length ? `,显示前 ${shown.length} 个` : ""}`),
+      el("table", {}, el("thead", {}, el("tr", {}, ["数字", "所指", "年度", "位置"].map((h) => el("th", {}, h)))),
+        el("tbody", {}, shown.map((f) => el("tr", {},
+          el("td", {}, el("mark", { className: "fig" }, f.raw)), el("td", {}, f.measure), el("td", {}, f.year || ""),
+          el("td", {}, [f.position.page ? `第${f.position.page}页` : null, f.in_table ? "表格" : "正文"].filter(Boolean).join(" · ")))))) ];
+  },
   async chart(report) {
     const tables = (await api(`/reports/${encodeURIComponent(report.id)}/tables`)).data;
     const bars = budgetBars(tables);

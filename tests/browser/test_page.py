@@ -86,6 +86,8 @@ def test_a_report_view_shows_tables_indicators_findings_and_the_chart(
     expect(page.locator(".sections button").first).to_be_visible()
     page.click(".tabs button[data-tab=tables]")
     expect(page.locator("#report-body table th").first).to_be_visible()
+    page.click(".tabs button[data-tab=figures]")
+    expect(page.locator("#report-body mark.fig").filter(has_text="12.85万元").first).to_be_visible()
     page.click(".tabs button[data-tab=indicators]")
     expect(page.locator("#report-body tbody tr")).to_have_count(len(indicators))
     unmet = sum(1 for i in indicators if i["status"] == "unmet")
