@@ -149,6 +149,9 @@ def _edited_row(
 ) -> TableRowSpan:
     cells = list(row.cells)
     for span in row_cell_spans(text, row):
+        if any(e.start <= span.start and span.end <= e.end and not e.new.strip() for e in edits):
+            cells[span.column] = ""  # blanked with its neighbours by one edit
+            continue
         inside = [e for e in edits if span.start <= e.start and e.end <= span.end]
         if not inside:
             continue
@@ -476,7 +479,8 @@ def _row_at(report: Report, offset: int) -> TableRowSpan | None:
 
 
 def plant_arithmetic(report: Report, rng: random.Random) -> Plant | None:
-    """An item row of a coded table changed, so that its class and 合计 no longer add up."""
+    """An item row of a coded table changed, so that its class and 合计 no longer add up; or
+    the row left blank."""
     options = []
     for table in report.tables:
         for row in table.rows:
@@ -495,7 +499,19 @@ def plant_arithmetic(report: Report, rng: random.Random) -> Plant | None:
                         edit=Edit(cells[0].start, cells[0].end, new),
                     )
                 )
-    return _pick(rng, options)
+                blanks = [Edit(c.start, c.end, "") for c in cells]
+                options.append(
+                    Plant(
+                        "arithmetic",
+                        "科目行空白",
+                        report.text[row.start : row.end],
+                        "",
+                        edit=blanks[0],
+                        extra=blanks[1:],
+                    )
+                )
+    kinds = sorted({p.what for p in options})
+    return _pick(rng, [p for p in options if p.what == rng.choice(kinds)]) if kinds else None
 
 
 PLANTERS: dict[str, Callable[[Report, random.Random], Plant | None]] = {
@@ -583,10 +599,20 @@ def plant_found(plant: Plant, issues: list[Issue], copy: Report) -> bool:
         )
         end = copy.text.find("。", plant.end)
         end = len(copy.text) if end < 0 else end
-    if plant.what in ("表格单元格空白", "表格数据行空白"):
+    if plant.what in ("表格单元格空白", "表格数据行空白", "科目行空白"):
         start = copy.text.rfind("\n", 0, plant.start) + 1
         line_end = copy.text.find("\n", plant.start)
         end = len(copy.text) if line_end < 0 else line_end
+    if plant.what == "科目行空白":
+        # Which blank item lost its figure a class sum cannot tell: a sum of its table that
+        # now fails points at it.
+        table = next((t for t in copy.tables if t.start <= plant.start <= t.end), None)
+        if table is not None and any(
+            i.rule in ("economic_sum", "table_sum", "table_identity")
+            and any(table.start <= e.position.start < table.end for e in i.evidence)
+            for i in issues
+        ):
+            return True
     return any(
         start < e.position.end and e.position.start < end for i in issues for e in i.evidence
     )

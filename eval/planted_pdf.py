@@ -127,7 +127,7 @@ def _names(plant: Plant, issue: Issue) -> bool:
         return issue.rule == "empty_table_without_note"
     if plant.planted == "":  # a blanked cell or row: an identity or tie that now fails
         return issue.family in ("identity", "text_table", "arithmetic") and (
-            issue.rule in ("blank_cell", "table_identity", "table_tie", "economic_sum")
+            issue.rule in ("blank_cell", "blank_row", "table_identity", "table_tie", "economic_sum")
             or "空白" in issue.message
             or issue.family == "arithmetic"
         )

@@ -159,3 +159,23 @@ def test_a_planted_copy_rendered_as_pdf_is_read_back_and_its_plants_found(
     assert len(copy.plants) == 7 and all(copy.found), [p.what for p in copy.plants]
     assert copy.false_alarms == []
     assert (tmp_path / "000-putuo-finance-2024-final-accounts.pdf").stat().st_size > 10_000
+
+
+def test_a_blanked_item_row_and_summary_cell_are_found(sources: list[Report]) -> None:
+    finance = sources[0]
+    text = finance.text
+    clean = {(i.rule, tuple(e.quote for e in i.evidence)) for i in review_of(finance)}
+    leaf = text.index("201\t06\t07\t信息化建设\t135.25\t\t135.25")  # 支出决算表's first
+    first = leaf + len("201\t06\t07\t信息化建设\t")
+    income = text.index("一、一般公共预算财政拨款收入\t2,940.05") + len(
+        "一、一般公共预算财政拨款收入\t"
+    )
+    copy, _ = edit_report(
+        finance,
+        [Edit(first, first + 6, ""), Edit(first + 8, first + 14, ""), Edit(income, income + 8, "")],
+    )
+    new = [i for i in review_of(copy) if (i.rule, tuple(e.quote for e in i.evidence)) not in clean]
+    rules = {i.rule for i in new}
+    assert "blank_row" in rules and "table_identity" in rules, [i.message for i in new]
+    row = next(i for i in new if i.rule == "blank_row")
+    assert "2010607 信息化建设" in row.message and row.evidence[0].quote == "信息化建设"

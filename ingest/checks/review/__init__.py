@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from ingest.checks.document import build_document
 from ingest.checks.review.arithmetic import arithmetic_issues
+from ingest.checks.review.blanks import check_blanks
 from ingest.checks.review.context import Review
 from ingest.checks.review.economic import check_economic
 from ingest.checks.review.identities import check_identities
@@ -59,6 +60,7 @@ def review_report(report: Report, figures: list[Figure], findings: list[Finding]
         + check_wording(review)
         + check_identities(review)
         + check_economic(review)
+        + check_blanks(review)
         + check_text_table(review)
     )
     issues += _not_restated(arithmetic_issues(findings), issues)

@@ -98,7 +98,9 @@ def _blank_table(review: Review, statement: Statement, match: re.Match[str]) -> 
 
 
 def _what(match: re.Match[str]) -> str:
-    """The words of the statement before its figure ("本年收入合计")."""
+    """The words of the statement before its figure ("本年收入合计"), or the item it names."""
+    if match.groupdict().get("name"):
+        return match.group("name")
     head = match.group(0)[: match.start("n") - match.start()]
     return re.sub(r"[\s为是达::]+$", "", head)[-24:] or "所述金额"
 

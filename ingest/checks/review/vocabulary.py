@@ -70,6 +70,15 @@ class Economic:
 
 
 @dataclass(frozen=True)
+class SideSum:
+    family: str
+    table: str
+    total: str
+    occurrence: int
+    column: re.Pattern[str] | None
+
+
+@dataclass(frozen=True)
 class Statement:
     family: str
     text: re.Pattern[str]
@@ -86,6 +95,8 @@ class Vocabulary:
     identities: tuple[Identity, ...]
     class_ties: tuple[ClassTie, ...]
     economic: tuple[Economic, ...]
+    coded_tables: dict[str, tuple[str, ...]]
+    side_sums: tuple[SideSum, ...]
     statements: tuple[Statement, ...]
     structure: dict[str, Any]
     text: dict[str, Any]
@@ -146,6 +157,17 @@ def vocabulary() -> Vocabulary:
         economic=tuple(
             Economic(e["family"], e["table"], tuple(e["personnel"]), tuple(e["public"]))
             for e in data["economic"]
+        ),
+        coded_tables={k: tuple(v) for k, v in data["coded_tables"].items()},
+        side_sums=tuple(
+            SideSum(
+                d["family"],
+                d["table"],
+                d["total"],
+                int(d.get("occurrence", 1)),
+                re.compile(f"(?:{d['column']})$") if d.get("column") else None,
+            )
+            for d in data["side_sum"]
         ),
         statements=tuple(
             Statement(
