@@ -21,6 +21,7 @@ RELATIVE_YEARS: dict[str, int] = {
     "下一年": 1,
     "明年": 1,
     "次年": 1,
+    "今年": 0,
 }
 # 它 anywhere; 其/这项 only leading the question, and never as 其他/其余 (other items).
 PRONOUN = re.compile(r"它们|它|^(?:这一项|这个数|这一数|这项|该项|此项|这个|其)(?![他它余])")
@@ -36,6 +37,10 @@ _EDGES = re.compile(r"^[\s的,,]+|[\s的,,]+$")
 _END = re.compile(r"[\s??。!!]+$")
 _YEAR_ONLY = re.compile(
     rf"^(?:(?P<rel>{_RELATIVE})|(?P<abs>20\d{{2}})\s*年度?)(?:的)?(?:情况|数据|数字|呢|怎么样|如何|是多少)*$"
+)
+# 上年/上年度 lead budget lines (上年结转, 上年度预算数): only with 的 do they name a year.
+_RELATIVE_LEAD = re.compile(
+    r"^(?:(?:去年|前年|明年|今年)的?|(?:上一年|上年度|上年|下一年|次年)的)(?=.)"
 )
 _WHAT_ABOUT = re.compile(r"^(?P<x>.+?)(?:的呢|呢)$")
 
@@ -133,10 +138,17 @@ def resolve(
     what_about = _WHAT_ABOUT.match(core)
     if what_about and len(core) <= 30:
         subject_text = what_about.group("x")
-        year = _shifted_year(previous, subject_text)
-        subject = YEAR.sub("", subject_text)
-        for word in RELATIVE_YEARS:
-            subject = subject.replace(word, "")
+        # "去年的项目支出" moves the year; "上年结转" is a budget line and keeps it.
+        relative = _RELATIVE_LEAD.match(subject_text)
+        stated_year = YEAR.search(subject_text)
+        year = (
+            _shifted_year(previous, relative.group(0))
+            if relative
+            else int(stated_year.group(1))
+            if stated_year
+            else None
+        )
+        subject = YEAR.sub("", subject_text[relative.end() :] if relative else subject_text)
         year = year or previous.year
         return Resolution(
             _compose(previous, year, _trim(subject) or previous.subject),

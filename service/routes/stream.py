@@ -80,9 +80,9 @@ async def ask_stream(
     ctx: ContextDep, conversations: ConversationsDep, request: StreamAskRequest
 ) -> StreamingResponse:
     # Errors a caller can fix come back as a JSON 4xx before the stream starts.
-    conversation = conversations.open(request.conversation_id)
     if request.report:
         queries.get_report(ctx, request.report)
+    conversation = conversations.open(request.conversation_id)
 
     async def events() -> AsyncIterator[str]:
         yield sse("meta", {"conversation_id": conversation.id, "question": request.question})
