@@ -136,7 +136,12 @@ def _side_sum(review: Review, side: SideSum) -> Issue | None:
     places = max((decimals(c.text) for c in (total, *items) if c.text), default=2)
     computed = sum(values)
     if (
-        status_of(total.value, computed, places, half_digit(places) * (len(items) + 1))
+        status_of(
+            total.value,
+            computed,
+            places,
+            half_digit(places) * (sum(1 for c in items if c.text) + 1),
+        )
         != "inconsistent"
     ):
         return None

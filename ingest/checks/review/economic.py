@@ -101,7 +101,9 @@ def _sum_issue(review: Review, subject: str, total: Entry, parts: list[Entry]) -
     values = [float(e.text.replace(",", "")) if e.text else 0.0 for e in (total, *parts)]
     places = max((decimals(e.text) for e in (total, *parts) if e.text), default=2)
     stated, computed = values[0], sum(values[1:])
-    status = status_of(stated, computed, places, half_digit(places) * (len(parts) + 1))
+    # Only a stated figure carries rounding; a blank one is an exact 0.
+    stated_parts = sum(1 for e in parts if e.text)
+    status = status_of(stated, computed, places, half_digit(places) * (stated_parts + 1))
     if status != "inconsistent":
         return None
     shown = format_value(stated, places) if total.text else "空白"

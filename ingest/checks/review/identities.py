@@ -70,7 +70,8 @@ def _check(review: Review, name: str, total: Cell, parts: list[Cell]) -> Issue |
     computed = sum((c.value or 0.0) * c.factor / factor for c in cells[1:])
     places = max((decimals(c.text) for c in cells if c.text), default=2)
     restated = len(cells) == 2
-    tolerance = half_digit(places) * (len(cells) + 1)
+    # Only a stated figure carries rounding; a blank one is an exact 0.
+    tolerance = half_digit(places) * (sum(1 for c in cells if c.text) + 1)
     status = status_of(stated, computed, places, 0.0 if restated else tolerance)
     if status == "agrees" or (status == "rounding" and not restated):
         return None
