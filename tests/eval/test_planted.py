@@ -179,3 +179,11 @@ def test_a_blanked_item_row_and_summary_cell_are_found(sources: list[Report]) ->
     assert "blank_row" in rules and "table_identity" in rules, [i.message for i in new]
     row = next(i for i in new if i.rule == "blank_row")
     assert "2010607 信息化建设" in row.message and row.evidence[0].quote == "信息化建设"
+
+
+def test_a_title_broken_over_two_lines_still_names_its_table(sources: list[Report]) -> None:
+    finance = sources[0]
+    head = "财政拨款“三公”经费支出决算"
+    at = finance.text.index(head + "表\n单位") + len(head)
+    copy, _ = edit_report(finance, [Edit(at, at, "\n")])
+    assert [i.message for i in review_of(copy) if i.family == "structure"] == []

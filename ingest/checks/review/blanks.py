@@ -123,7 +123,12 @@ def _side_sum(review: Review, side: SideSum) -> Issue | None:
     for row in placed.view.table.rows:
         if row is total.row:
             break
-        if column_of_label >= len(row.cells) or not _TOP_ORDINAL.match(row.cells[column_of_label]):
+        if column_of_label >= len(row.cells):
+            continue
+        label = row.cells[column_of_label]
+        if not _TOP_ORDINAL.match(label):
+            if items and label.strip() and _has_figure(row.cells[column_of_label + 1 :]):
+                return None  # a row between the items and the total (上年结转) adds to it
             continue
         name = label_key(row.cells[column_of_label])
         cell = find_cell(review, CellRef(side.table, name, side.column, 1), name)
@@ -159,6 +164,12 @@ def _side_sum(review: Review, side: SideSum) -> Issue | None:
         f"{format_value(abs(total.value - computed), places)}。",
         evidence=evidence,
     )
+
+
+def _has_figure(cells: list[str]) -> bool:
+    """Whether the cell right of a label holds a figure other than 0."""
+    first = cells[0].strip() if cells else ""
+    return is_number_cell(first) and float(first.replace(",", "").rstrip("%")) != 0
 
 
 def _label_column(cell: Cell) -> int | None:

@@ -137,11 +137,19 @@ def read_layout(doc: Doc) -> Layout:
     if not standards:
         return Layout(kind, family, contents, body, [])
     titles: list[tuple[Line, StandardTable]] = []
-    for line in lines_of(doc.text, body):
+    lines = lines_of(doc.text, body)
+    for index, line in enumerate(lines):
         stripped = line.text.strip()
         if not stripped or len(stripped) > TITLE_CHARS or "\t" in line.text:
             continue
         standard = match_standard(stripped, standards)
+        if standard is None and _ends_title(lines, index):
+            # A title broken over two lines ("…“三公”经费支出决算" / "表").
+            following = lines[index + 1]
+            joined = match_standard(stripped + following.text.strip(), standards)
+            if joined is not None and match_standard(following.text.strip(), standards) is None:
+                standard, line = joined, Line(line.start, following.end, line.text + "\n")
+                stripped = doc.text[line.start : following.end].strip()
         if standard is None:
             continue
         if titles and titles[-1][1] == standard and not _between_prose(doc, titles[-1][0], line):
@@ -171,6 +179,14 @@ def _prose_after(text: str, start: int, end: int) -> int:
         if _HEADING.match(line.text) or ("。" in line.text and not _NOTE.match(line.text)):
             return line.start
     return end
+
+
+def _ends_title(lines: list[Line], index: int) -> bool:
+    """Whether the next line is short, no table row and no sentence: a title's broken tail."""
+    if index + 1 >= len(lines):
+        return False
+    following = lines[index + 1].text.strip()
+    return 0 < len(following) <= 12 and "\t" not in lines[index + 1].text and "。" not in following
 
 
 def _between_prose(doc: Doc, first: Line, second: Line) -> bool:
