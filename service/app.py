@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from service.config import ServiceSettings
 from service.context import ServiceContext
@@ -41,6 +42,14 @@ def create_app(
     app.state.conversations = Conversations(ctx.settings.max_conversations)
     app.state.chat_topics = TopicCache(ctx.settings.max_conversations)
     install_error_handlers(app)
+    if ctx.settings.cors_origins:
+        # Bearer tokens, never cookies: allowing an origin lends it no one's credentials.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(ctx.settings.cors_origins),
+            allow_methods=["*"],
+            allow_headers=["*"],
+        )
     app.include_router(ask.router)
     app.include_router(search.router)
     app.include_router(stream.router)

@@ -28,6 +28,8 @@ class ServiceSettings:
     # Ingested in the background when the store is empty at start, so a fresh clone serves at once.
     first_run_reports: Path | None = None
     max_conversations: int = 1000
+    # Browser origins allowed to call the API (chat front ends that run in the browser).
+    cors_origins: tuple[str, ...] = ()
 
     @property
     def upload_dir(self) -> Path:
@@ -60,5 +62,8 @@ class ServiceSettings:
             first_run_reports=Path(first_run) if first_run else None,
             max_conversations=int(
                 env.get("REPORTQA_MAX_CONVERSATIONS", defaults.max_conversations)
+            ),
+            cors_origins=tuple(
+                o.strip() for o in env.get("REPORTQA_CORS_ORIGINS", "").split(",") if o.strip()
             ),
         )

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import httpx
 import openai
 import pytest
+from fastapi.testclient import TestClient
 from openai import OpenAI
 
+from ingest.embedding import Embedder
+from ingest.segmenter import Segmenter
+from service.app import create_app
+from tests.conftest import make_context
 from tests.live import LiveServer
 
 SANGONG = "红河州司法局2024年“三公”经费决算支出多少?"
@@ -105,3 +112,23 @@ def test_bad_requests_are_errors_the_client_raises(client: OpenAI) -> None:
         client.chat.completions.create(
             model="reportqa", messages=[{"role": "assistant", "content": "你好"}]
         )
+
+
+def test_browser_chat_front_ends_are_let_in_only_when_configured(
+    tmp_path: Path, model_cache: Path, embedder: Embedder, segmenter: Segmenter
+) -> None:
+    ctx = make_context(tmp_path, model_cache, embedder, segmenter)
+    preflight = {
+        "Origin": "http://chat.example",
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization, content-type",
+    }
+    with TestClient(create_app(context=ctx)) as closed:
+        response = closed.options("/v1/chat/completions", headers=preflight)
+        assert "access-control-allow-origin" not in response.headers
+    ctx.settings = replace(ctx.settings, cors_origins=("http://chat.example",))
+    with TestClient(create_app(context=ctx)) as opened:
+        response = opened.options("/v1/chat/completions", headers=preflight)
+        assert response.headers["access-control-allow-origin"] == "http://chat.example"
+        other = opened.get("/v1/models", headers={"Origin": "http://elsewhere.example"})
+        assert "access-control-allow-origin" not in other.headers
