@@ -191,11 +191,12 @@ def choose_threshold(
             }
         )
         best_utility = max(best_utility, utility)
-    # Utility is flat over a wide band of thresholds (precision barely moves while recall falls):
-    # the lowest threshold within `_NEAR_BEST` of the best answers the most and is as honest.
-    best = min(
+    # Utility is flat over a wide band of thresholds: the middle of the band within
+    # `_NEAR_BEST` of the best is the choice least moved by a few questions more or less.
+    band = [
         p["threshold"]
         for p in curve
         if p["utility"] >= best_utility - _NEAR_BEST * abs(best_utility)
-    )
+    ]
+    best = round(float(np.median(band)), 4)
     return best, curve

@@ -103,7 +103,9 @@ def prose_questions(report: Report, figures: Sequence[Figure], limit: int) -> li
         template = _PROSE_TEMPLATES[rng.randrange(len(_PROSE_TEMPLATES))]
         question = template.format(measure=figure.measure, year=figure.year or report.year or "")
         number = re.sub(r"[^\d.,%]", "", figure.raw)
-        out.append(_question(report, f"prose{n:03d}", "figure", question, number, [figure.raw]))
+        # The same figure is often stated in a table too ("326.72" in the 支出决算表 row): a quote
+        # holding the number answers the question as well as the sentence it was made from.
+        out.append(_question(report, f"prose{n:03d}", "figure", question, number, [number]))
     return out
 
 

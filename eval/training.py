@@ -24,6 +24,7 @@ TRAINING_GOLD = (
     "gold-fresh1.jsonl",
     "gold-fresh2.jsonl",
     "gold-fresh3.jsonl",
+    "gold-fresh6.jsonl",
 )
 
 

@@ -28,6 +28,7 @@ class Lexicon:
     change: re.Pattern[str]
     order_low: re.Pattern[str]  # a comparison or ranking asks for the lowest
     asks_list: re.Pattern[str]
+    asks_share: re.Pattern[str]  # a percentage and nothing else is asked for
     about_indicator: re.Pattern[str]
     intents: tuple[tuple[str, re.Pattern[str]], ...]  # tried in order
     wanted: tuple[tuple[str, re.Pattern[str]], ...]
@@ -80,6 +81,7 @@ def load_lexicon() -> Lexicon:
         change=_any_of(data["change"]),
         order_low=_any_of(data["order_low"]),
         asks_list=_any_of(data["asks_list"]),
+        asks_share=_any_of(data["asks_share"]),
         about_indicator=_any_of(data["about_indicator"]),
         intents=tuple((k, _any_of(v)) for k, v in data["intent"].items()),
         wanted=tuple((k, _any_of(v)) for k, v in data["wanted"].items()),

@@ -25,12 +25,23 @@ def count_figure() -> re.Pattern[str]:
     return re.compile(rf"\d+\s*(?:{units})")
 
 
+# The number of a numbered item ("13.负责…", "(2)…", "3、…") opening a line or the text.
+_ORDINAL = re.compile(r"(?:^|\n)\s*[((]?\d{1,2}(?:[.、))]|\s)(?!\d)")
+
+
 def has_figure(text: str) -> bool:
-    """A quantity stated in the text; a year ("2024年") or a date is not one."""
+    """A quantity stated in the text; a year ("2024年"), a date or an item's number is not one."""
+    ordinals = {m.end() for m in _ORDINAL.finditer(text)}
     return any(
-        not _YEAR.fullmatch(m.group(0)) or not text.startswith(("年", "月"), m.end())
+        (not _YEAR.fullmatch(m.group(0)) or not text.startswith(("年", "月"), m.end()))
+        and not _is_ordinal(m, ordinals)
         for m in ANY_FIGURE.finditer(text)
     )
+
+
+def _is_ordinal(match: re.Match[str], ordinal_ends: set[int]) -> bool:
+    end = match.end()
+    return any(end < e <= end + 2 for e in ordinal_ends)
 
 
 def years_in(text: str) -> set[int]:

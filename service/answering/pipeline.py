@@ -20,13 +20,20 @@ from service.answering.candidates.model import Candidate
 from service.answering.candidates.sentences import state_passage, with_stated_cause
 from service.answering.continuation import list_after_intro
 from service.answering.lexicon import load_lexicon
-from service.answering.question import Question, build_question, named_reports, strip_ordering
+from service.answering.question import (
+    Question,
+    asks_for_figure,
+    build_question,
+    named_reports,
+    strip_ordering,
+)
 from service.answering.selection import (
     ScoredCandidate,
     choose,
     gather_candidates,
     score_candidates,
 )
+from service.answering.spans import joined_spans
 from service.answering.structured.findings_indicators import (
     StructuredAnswer,
     answer_from_findings,
@@ -35,7 +42,7 @@ from service.answering.structured.findings_indicators import (
     asks_for_a_list,
 )
 from service.answering.structured.unmet_section import unmet_section_citation
-from service.answering.terms import QuestionTerms, coverage_of
+from service.answering.terms import QuestionTerms, coverage_of, without_names
 from service.answering.verify import numbers_in, verify_answer
 from service.context import ServiceContext
 from service.errors import BadRequest
@@ -67,11 +74,18 @@ def retrieve(
             if ctx.retriever.knows(w)
         }
     )
+    # Within a named report its body's name is in every other passage: matched word for word,
+    # it would rank short passages that name the body over the one that answers (another body's
+    # name, of a comparison, passages with words like it). Embedded with the question it still
+    # says what kind of passage is asked for: the body's own statements, not its tables.
+    names = [r.publisher for r in ctx.reports() if r.publisher] if question.report_ids else []
+    lexical = without_names(ctx.segmenter, question.text, names)
     return ctx.retriever.search(
         " ".join([question.text, *stand_ins]),
         top_k=max(depth, CANDIDATE_CHUNKS),
         report_ids=list(question.report_ids) or None,
         dense=dense,
+        lexical_query=" ".join([lexical, *stand_ins]),
     )
 
 
@@ -107,7 +121,9 @@ def answer_question(
         return _refusal(ctx, q, started, hits)
     if q.asks_why:
         chosen = [with_stated_cause(ctx.report(c.report_id).text, c) for c in chosen]
-    citations = [_citation(ctx, c.report_id, c.start, c.end) for c in chosen]
+    texts = {c.report_id: ctx.report(c.report_id).text for c in chosen}
+    spans = joined_spans([(c.report_id, c.start, c.end) for c in chosen], texts)
+    citations = [_citation(ctx, *span) for span in spans]
     text = "".join(state_cell(c.cell) if c.cell else state_passage(c) for c in chosen)
     if q.intent in ("reason", "list") and len(chosen) == 1 and chosen[0].cell is None:
         text, citations = _with_listed_items(ctx, q, chosen[0], text, citations)
@@ -274,7 +290,10 @@ def _answer_structured(
         found = answer_from_findings(question, records)
     if found is None:
         found = answer_from_indicators(question, records)
-    if found is None and kind == "unmet":
+    # a finding says whether figures agree ("未完成的有几条,原因都说明了吗?"), never why a target
+    # was missed ("为什么没有完成年初预算?")
+    asks_cause_only = question.asks_why and not asks_for_figure(question.text)
+    if found is None and kind == "unmet" and not asks_cause_only:
         found = answer_from_findings(question, records)
     if found is None:
         return None

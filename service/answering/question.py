@@ -18,7 +18,7 @@ from ingest.models import Report
 from ingest.segmenter import Segmenter
 from service.answering.answer import QuestionKind
 from service.answering.lexicon import Lexicon, load_lexicon
-from service.answering.terms import QuestionTerms, question_terms, split_parts
+from service.answering.terms import QuestionTerms, abbreviates, question_terms, split_parts
 
 Wanted = Literal["percent", "amount", "count", "any"]
 Intent = Literal[
@@ -43,6 +43,7 @@ class QuestionPart:
     wanted: Wanted
     direction: Literal["up", "down"] | None  # the change this part asks about, if any
     bigrams: frozenset[str] = frozenset()  # its Chinese character pairs, less asking words
+    asks_share: bool = False  # it wants a percentage and nothing else
 
 
 @dataclass(frozen=True)
@@ -126,17 +127,7 @@ def build_question(
     years = resolve_years(text, one.year if one else None, lexicon, accounts)
     terms = question_terms(segmenter, text, list(reports), lexicon)
     names = " ".join(r.publisher or "" for r in reports)
-    parts = tuple(
-        QuestionPart(
-            p,
-            t,
-            wanted_figure(p, lexicon),
-            direction_of(p, lexicon) or _change_of(p),
-            _bigrams(p, names, lexicon),
-        )
-        for p in split_parts(text)
-        if (t := question_terms(segmenter, p, list(reports), lexicon)).weights
-    )
+    parts = _parts(text, segmenter, reports, names, lexicon)
     return Question(
         asked=asked,
         text=text,
@@ -154,6 +145,7 @@ def build_question(
                 wanted_figure(text),
                 direction_of(text) or _change_of(text),
                 _bigrams(text, names, lexicon),
+                bool(lexicon.asks_share.search(text)),
             ),
         ),
         direction=direction_of(text, lexicon),
@@ -166,10 +158,15 @@ def build_question(
     )
 
 
+def asks_for_figure(text: str) -> bool:
+    """The question asks how many or how much ("几条", "多少")."""
+    return bool(re.search(r"多少|几", text))
+
+
 def classify_question(text: str, lexicon: Lexicon, several_reports: bool = True) -> Intent:
     """The intent, by the lexicon's cues in order; comparisons and rankings need several reports,
     and a figure question that also asks why stays a figure question."""
-    asks_figure = bool(re.search(r"多少|几", text))
+    asks_figure = asks_for_figure(text)
     for intent, cue in lexicon.intents:
         if not cue.search(text):
             continue
@@ -197,6 +194,36 @@ def direction_of(text: str, lexicon: Lexicon | None = None) -> Literal["up", "do
     lexicon = lexicon or load_lexicon()
     up, down = bool(lexicon.up.search(text)), bool(lexicon.down.search(text))
     return "up" if up and not down else "down" if down and not up else None
+
+
+def _parts(
+    text: str, segmenter: Segmenter, reports: Sequence[Report], names: str, lexicon: Lexicon
+) -> tuple[QuestionPart, ...]:
+    """The question's parts. A part naming nothing specific of its own ("…总计是多少?比2023年变化
+    多少?") is about the subject of the part before it: it takes that part's words, and keeps
+    its own figure kind and direction."""
+    parts: list[QuestionPart] = []
+    previous: str | None = None
+    for part in split_parts(text):
+        subject = part
+        terms = question_terms(segmenter, part, list(reports), lexicon)
+        if not terms.keys and previous is not None:
+            subject = previous + "," + part
+            terms = question_terms(segmenter, subject, list(reports), lexicon)
+        if not terms.weights:
+            continue
+        parts.append(
+            QuestionPart(
+                part,
+                terms,
+                wanted_figure(part, lexicon),
+                direction_of(part, lexicon) or _change_of(part),
+                _bigrams(subject, names, lexicon),
+                bool(lexicon.asks_share.search(part)),
+            )
+        )
+        previous = subject
+    return tuple(parts)
 
 
 def _bigrams(text: str, names: str, lexicon: Lexicon | None = None) -> frozenset[str]:
@@ -285,7 +312,7 @@ def named_reports(
             body = match.group(1)
             for r in reports:
                 name = r.publisher or r.title
-                if r.id not in named and (body[-3:] in name or _abbreviates(body[-3:], name)):
+                if r.id not in named and (body[-3:] in name or abbreviates(body[-3:], name)):
                     named.append(r.id)
     return named
 
@@ -310,18 +337,11 @@ def foreign_organisation(
         org = match.group(1)
         suffix = org[-3:]
         if not any(suffix in name for name in names) and not any(
-            _longest_common_substring(org, name) >= len(org) - 1 or _abbreviates(org, name)
+            _longest_common_substring(org, name) >= len(org) - 1 or abbreviates(org, name)
             for name in names
         ):
             return org
     return None
-
-
-def _abbreviates(short: str, name: str) -> bool:
-    """A short name made of the full name's characters in order ("规资局" of "规划和自然资源局",
-    "社工部" of "社会工作部"), ending as it ends."""
-    rest = iter(name)
-    return short[-1:] == name[-1:] and all(char in rest for char in short)
 
 
 def _longest_common_substring(a: str, b: str) -> int:

@@ -25,6 +25,7 @@ _PAIRED = frozenset({"reason", "unmet", "list"})
 # Intents answered by a figure: a passage without one states no answer (not a learned matter:
 # such a passage cannot contain the figure the scoring rules require).
 _KEY_COVERAGE = FEATURES.index("key_coverage")
+_WANTED_FIGURE = FEATURES.index("wanted_figure")
 _NEEDS_FIGURE = frozenset({"figure", "crosscheck", "comparison", "ranking"})
 
 
@@ -82,6 +83,9 @@ def featurized(
             # "水电费…等日常公用经费") cannot answer it, however the rest scores.
             if part.terms.keys and x[_KEY_COVERAGE] == 0.0:
                 continue
+            # nor can one without a percentage answer a part that asks for a share or a rate
+            if part.asks_share and x[_WANTED_FIGURE] == 0.0:
+                continue
             out.append((i, c, x))
     return out
 
@@ -105,19 +109,7 @@ def choose(question: Question, scored: list[ScoredCandidate], scorer: Scorer) ->
     """The best accepted candidate of each part (and, for "各/分别" questions, a second one that
     states other figures); nothing when no part clears the threshold."""
     accepted = [s for s in scored if scorer.accepts(s.score)]
-    chosen: list[Candidate] = []
-    for part in range(len(question.parts)):
-        # each part its own passage: the best for it that no earlier part already took
-        best = next(
-            (
-                s.candidate
-                for s in accepted
-                if s.part == part and not any(_overlaps(s.candidate, c) for c in chosen)
-            ),
-            None,
-        )
-        if best is not None:
-            chosen.append(best)
+    chosen = _assigned(question, accepted)
     if question.multi_part and len(chosen) == 1 and len(question.parts) == 1:
         first = chosen[0]
         for s in accepted[1:]:
@@ -128,10 +120,47 @@ def choose(question: Question, scored: list[ScoredCandidate], scorer: Scorer) ->
     return sorted(chosen, key=lambda c: (c.report_id, c.start))
 
 
+_ASSIGN_DEPTH = 4  # accepted candidates per part tried when parts compete for one passage
+_ASSIGN_PARTS = 5
+
+
+def _assigned(question: Question, accepted: list[ScoredCandidate]) -> list[Candidate]:
+    """One passage per part, no two overlapping, with the highest total score: the best passage
+    for a part's figure may be the only one that answers another part ("…总计是多少?比2023年
+    变化多少?"), and the choice of one part must not leave the other to a worse passage. A part
+    with no accepted passage is left out."""
+    # the search grows as depth ** parts: a question of many parts is given one option each
+    depth = _ASSIGN_DEPTH if len(question.parts) <= _ASSIGN_PARTS else 1
+    options = [
+        [s for s in accepted if s.part == part][:depth] for part in range(len(question.parts))
+    ]
+    best: tuple[float, list[Candidate]] = (0.0, [])
+
+    def extend(part: int, total: float, taken: list[Candidate]) -> None:
+        nonlocal best
+        if part == len(options):
+            if (total, len(taken)) > (best[0], len(best[1])):
+                best = (total, list(taken))
+            return
+        extend(part + 1, total, taken)  # the part left unanswered
+        for s in options[part]:
+            if not any(_overlaps(s.candidate, c) or _restates(s.candidate, c) for c in taken):
+                extend(part + 1, total + s.score, [*taken, s.candidate])
+
+    extend(0, 0.0, [])
+    return best[1]
+
+
 def _new_numbers(other: Candidate, first: Candidate) -> bool:
     a = {other.cell.raw} if other.cell else numbers_in(other.text)
     b = {first.cell.raw} if first.cell else numbers_in(first.text)
     return bool(a - b)
+
+
+def _restates(a: Candidate, b: Candidate) -> bool:
+    """The same words elsewhere (a row repeated in two tables): saying it twice answers nothing
+    more."""
+    return a.cell is None and b.cell is None and a.text == b.text
 
 
 def _overlaps(a: Candidate, b: Candidate) -> bool:

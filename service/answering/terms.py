@@ -48,13 +48,16 @@ def question_terms(
 ) -> QuestionTerms:
     """Content terms of the question with weights; names of the reporting body are left out."""
     lexicon = lexicon or load_lexicon()
-    names = " ".join(r.publisher or "" for r in reports)
+    publishers = [r.publisher for r in reports if r.publisher]
+    names = " ".join(publishers)
+    question = without_names(segmenter, question, publishers)
     weights: dict[str, float] = {}
     for word in segmenter.tokenize(question):
         if (
             word in lexicon.stop
             or lexicon.asking.search(word)
             or (len(word) >= 2 and word in names)
+            or (len(word) >= 3 and any(abbreviates(word, name) for name in publishers))
             or _YEAR_WORD.fullmatch(word)
         ):
             continue
@@ -97,6 +100,40 @@ def split_parts(question: str) -> list[str]:
         else:
             parts.append(part)
     return parts
+
+
+def without_names(segmenter: Segmenter, text: str, names: list[str]) -> str:
+    """The text less the words that name one of the bodies `names`: the name or its end
+    ("司法局"), its place ("普陀区"), or an abbreviation of it, which the segmenter may have cut
+    in pieces ("社" "工部" of 社会工作部)."""
+    words = segmenter.cut(text)
+    dropped: set[int] = set()
+    for i in range(len(words)):
+        for j in range(i + 1, min(i + _NAME_PIECES, len(words)) + 1):
+            if _names_a_body("".join(words[i:j]), names):
+                dropped.update(range(i, j))
+    return "".join(w for k, w in enumerate(words) if k not in dropped)
+
+
+_NAME_PIECES = 3  # words an abbreviated name may be cut into
+_PLACE_ENDS = "省市区县州"
+
+
+def _names_a_body(piece: str, names: list[str]) -> bool:
+    if len(piece) < 2:
+        return False
+    return any(
+        (piece in name and (name.endswith(piece) or piece[-1] in _PLACE_ENDS))
+        or (len(piece) >= 3 and abbreviates(piece, name))
+        for name in names
+    )
+
+
+def abbreviates(short: str, name: str) -> bool:
+    """A short name made of the full name's characters in order ("规资局" of "规划和自然资源局",
+    "社工部" of "社会工作部"), ending as it ends."""
+    rest = iter(name)
+    return short[-1:] == name[-1:] and all(char in rest for char in short)
 
 
 def key_coverage(terms: QuestionTerms, words: frozenset[str]) -> float:

@@ -230,13 +230,17 @@ class HybridRetriever:
         top_k: int = 5,
         report_ids: Sequence[str] | None = None,
         dense: bool = True,
+        lexical_query: str | None = None,
     ) -> list[RetrievedChunk]:
         """The `top_k` chunks for `query`, best first, optionally within some reports; with
-        `dense=False` by BM25 alone (no embedding: a fraction of the time)."""
+        `dense=False` by BM25 alone (no embedding: a fraction of the time). BM25 reads
+        `lexical_query` instead when given (the words to match exactly, where the query's
+        meaning is better embedded whole)."""
         self.refresh()
         assert self._index is not None
         allowed = set(report_ids) if report_ids else None
-        bm25_order = self._index.rank(self._segmenter.tokenize(query), allowed)
+        words = self._segmenter.tokenize(query if lexical_query is None else lexical_query)
+        bm25_order = self._index.rank(words, allowed)
         dense_hits = self._dense(query, report_ids, allowed) if dense else []
         fused: dict[str, RetrievedChunk] = {}
         for rank, pos in enumerate(bm25_order, start=1):

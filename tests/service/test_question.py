@@ -89,6 +89,14 @@ def test_a_and_b_asked_alike_are_two_parts(segmenter: Segmenter) -> None:
     assert [p.text for p in q.parts] == ["基本支出是多少", "项目支出是多少"]
 
 
+def test_a_part_naming_nothing_of_its_own_is_about_the_part_before(segmenter: Segmenter) -> None:
+    q = build_question("收入支出总计是多少?比2023年变化多少?", segmenter, [_REPORT], scope="r1")
+    first, second = q.parts
+    assert second.text == "比2023年变化多少"
+    assert {"收入", "总计"} <= second.terms.weights.keys()
+    assert second.direction is not None and first.direction is None
+
+
 def test_comparisons_and_rankings_need_several_reports(segmenter: Segmenter) -> None:
     asked = "哪个部门的三公经费最高?"
     assert build_question(asked, segmenter, [_REPORT]).intent == "ranking"
@@ -122,3 +130,19 @@ def test_the_scorer_rises_with_a_positive_weight() -> None:
 def test_a_scorer_missing_a_feature_is_refused() -> None:
     with pytest.raises(ValueError, match="no weight"):
         Scorer({"coverage_own": 1.0}, 0.0, 0.5)
+
+
+@pytest.mark.parametrize(
+    ("asked", "share"),
+    [("基本支出占比是多少?", True), ("项目执行率多少", True), ("比上年增长了多少?", False)],
+)
+def test_a_share_or_rate_asked_wants_a_percentage_only(
+    segmenter: Segmenter, asked: str, share: bool
+) -> None:
+    assert build_question(asked, segmenter, [_REPORT], scope="r1").parts[0].asks_share is share
+
+
+def test_body_names_and_their_abbreviations_are_not_subject_terms(segmenter: Segmenter) -> None:
+    report = _REPORT.model_copy(update={"publisher": "中共上海市普陀区委社会工作部"})
+    q = build_question("社工部2024年项目支出是多少?", segmenter, [report], scope="r1")
+    assert not {"社", "工部", "社工部"} & q.terms.weights.keys()

@@ -57,7 +57,11 @@ def test_a_year_compared_with_is_not_the_year_a_passage_is_about(
         ("支出决算为2940.05万元", True),
         ("共有车辆3辆", True),
         ("完成率为97.60%", True),
+        ("13.负责规划资源领域相关行政执法工作,依法查处有关违法案件。", False),
+        ("第一条。\n12、开展普法宣传", False),
+        ("3、公共安全支出1672.67万元", True),
+        ("13.5万元", True),
     ],
 )
-def test_a_year_is_not_a_figure(text: str, figure: bool) -> None:
+def test_a_year_or_an_items_number_is_not_a_figure(text: str, figure: bool) -> None:
     assert has_figure(text) is figure
