@@ -8,7 +8,9 @@ from pydantic import BaseModel, Field
 
 NOT_FOUND = "报告中未找到相关信息"  # the fixed refusal phrase; tests and evaluation check it
 
-QuestionKind = Literal["figure", "table", "reason", "unmet", "crosscheck", "list", "unanswerable"]
+QuestionKind = Literal[
+    "figure", "table", "reason", "unmet", "crosscheck", "review", "list", "unanswerable"
+]
 
 
 class Citation(BaseModel):

@@ -29,6 +29,8 @@ class Lexicon:
     order_low: re.Pattern[str]  # a comparison or ranking asks for the lowest
     asks_list: re.Pattern[str]
     asks_share: re.Pattern[str]  # a percentage and nothing else is asked for
+    review_problem: re.Pattern[str]  # with review_document: the report itself is in question
+    review_document: re.Pattern[str]
     about_indicator: re.Pattern[str]
     intents: tuple[tuple[str, re.Pattern[str]], ...]  # tried in order
     wanted: tuple[tuple[str, re.Pattern[str]], ...]
@@ -82,6 +84,8 @@ def load_lexicon() -> Lexicon:
         order_low=_any_of(data["order_low"]),
         asks_list=_any_of(data["asks_list"]),
         asks_share=_any_of(data["asks_share"]),
+        review_problem=_any_of(data["review"]["problem"]),
+        review_document=_any_of(data["review"]["document"]),
         about_indicator=_any_of(data["about_indicator"]),
         intents=tuple((k, _any_of(v)) for k, v in data["intent"].items()),
         wanted=tuple((k, _any_of(v)) for k, v in data["wanted"].items()),

@@ -41,6 +41,7 @@ from service.answering.structured.findings_indicators import (
     answer_unmet_list,
     asks_for_a_list,
 )
+from service.answering.structured.review import review_answer
 from service.answering.structured.unmet_section import unmet_section_citation
 from service.answering.terms import QuestionTerms, coverage_of, without_names
 from service.answering.verify import numbers_in, verify_answer
@@ -48,6 +49,7 @@ from service.context import ServiceContext
 from service.errors import BadRequest
 from service.queries import get_report
 from service.retrieval.hybrid import RetrievedChunk
+from service.review_output import review_records
 
 CANDIDATE_CHUNKS = 40  # chunks read for candidates: deep enough for a table's rows
 
@@ -107,6 +109,10 @@ def answer_question(
     report_id = q.report_ids[0] if q.report_ids else None
     if q.out_of_scope:
         return _refusal(ctx, q, started)
+    if q.intent == "review":
+        reviewed = _answer_review(ctx, q, started)
+        if reviewed is not None:
+            return reviewed
     if q.intent in ("unmet", "crosscheck") or q.about_an_indicator:
         structured = _answer_structured(ctx, q, report_id, ctx.reports(), started)
         if structured is not None:
@@ -310,6 +316,34 @@ def _answer_structured(
         report_id=found.report_id,
         citations=citations,
         computed=sorted(numbers_in(found.text) & found.computed - _quoted_numbers(citations)),
+        timings=_timings(started, time.perf_counter()),
+    )
+
+
+def _answer_review(ctx: ServiceContext, q: Question, started: float) -> Answer | None:
+    """The disclosure review of the one report in question; None when the question names no
+    single report or the review raised nothing (then the passages are searched as usual)."""
+    reports = ctx.reports()
+    report_id = q.report_ids[0] if q.report_ids else reports[0].id if len(reports) == 1 else None
+    if report_id is None:
+        return None
+    reviewed = review_records(ctx.report(report_id), ctx.records(report_id))
+    found = review_answer(report_id, reviewed.issues)
+    if found is None:
+        return None
+    citations = [_citation(ctx, found.report_id, start, end) for start, end in found.spans]
+    if verify_answer(
+        found.text, citations, lambda rid: ctx.report(rid).text, allowed=found.computed
+    ):
+        return None
+    return Answer(
+        question=q.asked,
+        answer=found.text,
+        answerable=True,
+        kind="review",
+        report_id=report_id,
+        citations=citations,
+        computed=sorted(found.computed),
         timings=_timings(started, time.perf_counter()),
     )
 

@@ -22,7 +22,15 @@ from service.answering.terms import QuestionTerms, abbreviates, question_terms, 
 
 Wanted = Literal["percent", "amount", "count", "any"]
 Intent = Literal[
-    "figure", "reason", "list", "unmet", "crosscheck", "comparison", "ranking", "unanswerable"
+    "figure",
+    "reason",
+    "list",
+    "unmet",
+    "crosscheck",
+    "review",
+    "comparison",
+    "ranking",
+    "unanswerable",
 ]
 _DIGITS = re.compile(r"\d+年?度?")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年)")
@@ -167,6 +175,8 @@ def classify_question(text: str, lexicon: Lexicon, several_reports: bool = True)
     """The intent, by the lexicon's cues in order; comparisons and rankings need several reports,
     and a figure question that also asks why stays a figure question."""
     asks_figure = asks_for_figure(text)
+    if lexicon.review_problem.search(text) and lexicon.review_document.search(text):
+        return "review"
     for intent, cue in lexicon.intents:
         if not cue.search(text):
             continue

@@ -171,3 +171,12 @@ def test_a_ranking_over_every_report_names_the_highest(client: TestClient) -> No
     body = _ask(client, "哪个部门的机关运行经费最少?")
     assert body["answerable"] and "最低" in body["answer"]
     assert len({c["report_id"] for c in body["citations"]}) >= 3
+
+
+def test_what_is_wrong_with_a_report_is_answered_by_its_review(client: TestClient) -> None:
+    body = _ask(client, "普陀区规划和自然资源局这份决算有什么问题?")
+    assert body["answerable"] and body["kind"] == "review"
+    first = body["answer"].splitlines()[1]
+    assert first.startswith("1. [确定]") and "5377.64" in first  # most severe first
+    assert any("5377.64" in c["quote"] for c in body["citations"])
+    _assert_quotes_are_exact(client, body)

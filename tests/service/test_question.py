@@ -54,6 +54,8 @@ def test_english_budget_words_are_glossed() -> None:
         ("表2合计对吗?", "crosscheck", "amount", set(), 1),
         ("人员经费为什么下降?", "reason", "amount", set(), 1),
         ("收入预算是多少?比上年增加多少?", "figure", "amount", set(), 2),
+        ("这份决算有什么问题?", "review", "amount", set(), 1),
+        ("法律援助专项资金评价发现了哪些问题?", "reason", "amount", set(), 1),
     ],
 )
 def test_question_fields(
