@@ -296,8 +296,42 @@ _CHANGE = re.compile(
 )
 
 
+_CHANGE_WORD = re.compile(r"(?:比|较)[^,,。;;]{0,20}?(增加|减少|增长|下降)")
+_REASON = re.compile(
+    r"(?:(增加|减少|增长|下降)的?主要原因"
+    r"|主要原因是?[::]?\s*(?:[^。\n]{0,40}?(?:导致|致使))?(?:相关)?(?:支出|经费)(?:略有|有所)?"
+    r"(增加|减少))"
+)
+_RISES = ("增加", "增长")
+_OPPOSITE = {"增加": "减少", "减少": "增加", "增长": "下降", "下降": "增长"}
+
+
+def _reason_plants(report: Report) -> list[Plant]:
+    """A stated reason turned against the change it explains (the change just before it)."""
+    options = []
+    for m in _REASON.finditer(report.text):
+        group = 1 if m.group(1) else 2
+        back = report.text[max(0, m.start() - 60) : m.start()]
+        changes = list(_CHANGE_WORD.finditer(back))
+        if not changes or "\n" in back[changes[-1].end() :]:
+            continue
+        if (changes[-1].group(1) in _RISES) != (m.group(group) in _RISES):
+            continue  # the clean report's own slip, or not this change's reason
+        new = _OPPOSITE[m.group(group)]
+        options.append(
+            Plant(
+                "wording",
+                "原因与增减方向相反",
+                m.group(group),
+                new,
+                edit=Edit(m.start(group), m.end(group), new),
+            )
+        )
+    return options
+
+
 def plant_wording(report: Report, rng: random.Random) -> Plant | None:
-    """A direction word turned against its figures."""
+    """A direction word turned against its figures, or a stated reason against its change."""
     options = []
     for m in _BUDGET_ACTUAL.finditer(report.text):
         budget, actual = (float(g.replace(",", "")) for g in m.group(1, 2))
@@ -323,7 +357,9 @@ def plant_wording(report: Report, rng: random.Random) -> Plant | None:
         options.append(
             Plant("wording", "增减用词相反", m.group(5), new, edit=Edit(m.start(5), m.end(5), new))
         )
-    return _pick(rng, options)
+    options += _reason_plants(report)
+    kinds = sorted({p.what for p in options})
+    return _pick(rng, [p for p in options if p.what == rng.choice(kinds)]) if kinds else None
 
 
 def _standard_titles(report: Report, body: int = 0) -> list[tuple[int, int, str]]:
@@ -340,7 +376,8 @@ def _standard_titles(report: Report, body: int = 0) -> list[tuple[int, int, str]
 
 
 def plant_structure(report: Report, rng: random.Random) -> Plant | None:
-    """A standard table removed (title, rows and note), or an empty table's note removed."""
+    """A standard table removed (title, rows and note), an empty table's note removed, or a
+    top-level part (第N部分) dropped from the contents."""
     titles = _standard_titles(report, read_contents(report.text)[1])
     if len(titles) < 3:
         return None
@@ -353,6 +390,22 @@ def plant_structure(report: Report, rng: random.Random) -> Plant | None:
         options.append(
             Plant("structure", "空表未注明", m.group(1), "", edit=Edit(m.start(), m.end(), ""))
         )
+    entries, body = read_contents(report.text)
+    for entry in entries[1:]:  # the first entry is where the body is found to start
+        part = re.match(r"\s*(第[一二三四五六七八九十]+部分)", entry.text)
+        # Only a part the body has (some reports list a part whose heading the body lacks).
+        if part and re.search(rf"(?m)^\s*{part.group(1)}", report.text[body:]):
+            line_start = report.text.rfind("\n", 0, entry.start) + 1
+            line_end = report.text.find("\n", entry.start) + 1
+            options.append(
+                Plant(
+                    "structure",
+                    "目录缺正文部分",
+                    entry.text,
+                    "",
+                    edit=Edit(line_start, line_end, ""),
+                )
+            )
     kinds = sorted({p.what for p in options})
     return _pick(rng, [p for p in options if p.what == rng.choice(kinds)]) if kinds else None
 
@@ -585,6 +638,13 @@ def plant_found(plant: Plant, issues: list[Issue], copy: Report) -> bool:
     it; for a removed note, flags that table as empty; for a blanked cell, cites its row."""
     if plant.what == "标准表缺失":
         return any(i.rule == "table_missing" and plant.original in i.message for i in issues)
+    if plant.what == "目录缺正文部分":
+        part = re.match(r"\s*(第[一二三四五六七八九十]+部分)", plant.original)
+        return part is not None and any(
+            i.rule == "body_without_contents"
+            and any(e.quote.startswith(part.group(1)) for e in i.evidence)
+            for i in issues
+        )
     if plant.what == "空表未注明":
         return any(
             i.rule == "empty_table_without_note"

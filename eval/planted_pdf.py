@@ -125,6 +125,13 @@ def _names(plant: Plant, issue: Issue) -> bool:
         return issue.rule == "table_missing" and plant.original in issue.message
     if plant.what == "空表未注明":
         return issue.rule == "empty_table_without_note"
+    if plant.what == "目录缺正文部分":
+        part = re.match(r"\s*(第[一二三四五六七八九十]+部分)", plant.original)
+        return (
+            part is not None
+            and issue.rule == "body_without_contents"
+            and any(q.startswith(part.group(1)) for q in quotes)
+        )
     if plant.planted == "":  # a blanked cell or row: an identity or tie that now fails
         return issue.family in ("identity", "text_table", "arithmetic") and (
             issue.rule in ("blank_cell", "blank_row", "table_identity", "table_tie", "economic_sum")

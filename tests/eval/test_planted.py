@@ -187,3 +187,22 @@ def test_a_title_broken_over_two_lines_still_names_its_table(sources: list[Repor
     at = finance.text.index(head + "表\n单位") + len(head)
     copy, _ = edit_report(finance, [Edit(at, at, "\n")])
     assert [i.message for i in review_of(copy) if i.family == "structure"] == []
+
+
+def test_a_reason_turned_and_a_part_dropped_from_the_contents_are_found(
+    sources: list[Report],
+) -> None:
+    finance = sources[0]
+    text = finance.text
+    clean = {(i.rule, tuple(e.quote for e in i.evidence)) for i in review_of(finance)}
+    reason = text.index("导致相关支出略有增加") + len("导致相关支出略有")
+    entries, _ = read_contents(text)
+    entry = next(e for e in entries if e.text.startswith("第四部分"))
+    copy, _ = edit_report(
+        finance, [Edit(reason, reason + 2, "减少"), Edit(entry.start, entry.end + 1, "")]
+    )
+    new = [i for i in review_of(copy) if (i.rule, tuple(e.quote for e in i.evidence)) not in clean]
+    assert sorted((i.rule, i.evidence[-1].quote) for i in new) == [
+        ("body_without_contents", "第四部分 名词解释"),
+        ("reason_direction", "相关支出略有减少"),
+    ]

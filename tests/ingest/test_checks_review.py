@@ -152,6 +152,86 @@ def test_consistent_wording_is_silent(tmp_path: Path) -> None:
     assert [i for i in text_issues(tmp_path, text) if i.family != "structure"] == []
 
 
+def test_a_reason_against_its_direction(tmp_path: Path) -> None:
+    text = (
+        "某区财政局2024年度部门决算\n"
+        "一、支出决算情况说明\n"
+        "机关运行经费支出84.65万元,比2023年度减少2.55万元。主要原因是机关运行经费支出增加。\n"
+        "公用经费支出30.00万元,较上年减少1.00万元,增加的主要原因是办公用品采购。\n"
+        "印刷费支出20.00万元,比2023年度减少3.00万元,主要原因是:支出增加。\n"
+    )
+    issues = [i for i in text_issues(tmp_path, text) if i.rule == "reason_direction"]
+    assert [(i.severity, [e.quote for e in i.evidence]) for i in issues] == [
+        ("疑似", ["减少", "机关运行经费支出增加"]),
+        ("疑似", ["减少", "增加"]),
+        ("疑似", ["减少", "支出增加"]),
+    ]
+    assert all(i.family == "wording" and "相反" in i.message for i in issues)
+
+
+def test_a_reason_that_names_something_else_is_silent(tmp_path: Path) -> None:
+    text = (
+        "某区财政局2024年度部门决算\n"
+        "一、支出决算情况说明\n"
+        "公用经费支出30.00万元,比2023年度减少1.00万元。主要原因是人员增加,办公面积压缩。\n"
+        "机关运行经费支出84.65万元,比2023年度增加2.55万元。主要原因是:相关支出略有增加。\n"
+        "年初预算为120.00万元,支出决算为100.00万元,比2023年度减少5.00万元。"
+        "决算数小于预算数的主要原因:项目支出增加较少。\n"
+        "培训费支出10.00万元,比2023年度减少1.00万元,下降的主要原因是培训次数减少,"
+        "较上年增加的差旅支出另列。\n"
+    )
+    assert [i for i in text_issues(tmp_path, text) if i.rule == "reason_direction"] == []
+
+
+def test_a_stated_change_against_last_years_figure(tmp_path: Path) -> None:
+    text = (
+        "某区财政局2024年度部门决算\n"
+        "一、其他重要事项的情况说明\n"
+        "2023年度机关运行经费支出为180.00万元。\n"
+        "机关运行经费支出184.65万元,比2023年度增加2.55万元。\n"
+        "上年公务接待费为10.00万元。公务接待费8.00万元,较上年减少2.00万元。\n"
+        "会议费5.00万元,较上年减少1.00万元。\n"
+    )
+    issues = [i for i in text_issues(tmp_path, text) if i.rule == "implied_base"]
+    assert [(i.severity, [e.quote for e in i.evidence]) for i in issues] == [
+        ("疑似", ["184.65", "2.55", "180.00"])
+    ]
+    assert "182.10" in issues[0].message
+
+
+CONTENTS = (
+    "某区财政局2024年度部门决算\n"
+    "目录\n"
+    "第一部分 某区财政局概况\n"
+    "第三部分 某区财政局2024年度部门决算情况说明\n"
+    "第一部分 某区财政局概况\n"
+    "一、主要职能\n"
+    "负责本区财政工作。\n"
+    "第二部分 名词解释\n"
+    "一、财政拨款收入:指本级财政拨款。\n"
+    "第三部分 某区财政局2024年度部门决算情况说明\n"
+    "一、收入支出决算总体情况说明\n"
+    "二、收入决算情况说明\n"
+)
+
+
+def test_a_body_part_the_contents_do_not_list(tmp_path: Path) -> None:
+    issues = [i for i in text_issues(tmp_path, CONTENTS) if i.rule == "body_without_contents"]
+    assert [(i.family, i.severity, i.evidence[0].quote) for i in issues] == [
+        ("structure", "提示", "第二部分 名词解释")
+    ]
+    numbered = (
+        "某区财政局2026年度部门预算\n目录\n一、部门主要职能\n二、部门预算编制说明\n"
+        "一、部门主要职能\n负责本区财政工作。\n二、部门预算编制说明\n收入预算10.00万元。\n"
+        "三、项目经费情况说明\n"
+    )
+    issues = [i for i in text_issues(tmp_path, numbered) if i.rule == "body_without_contents"]
+    assert [i.evidence[0].quote for i in issues] == ["三、项目经费情况说明"]
+    # Once a nested list begins (一、… under 二、), its 三、 is not told from the top level's.
+    nested = numbered.replace("收入预算10.00万元。\n", "一、收入预算\n二、支出预算\n")
+    assert [i for i in text_issues(tmp_path, nested) if i.rule == "body_without_contents"] == []
+
+
 def test_check_command_reviews_a_folder_in_every_format(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

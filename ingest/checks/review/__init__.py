@@ -4,12 +4,14 @@ The report's kind is read from its title and cover, its standard tables are foun
 (`layout`), and each family of checks states `Issue`s, each certain (确定), suspected (疑似) or
 a note (提示), citing every phrase and figure it rests on:
 
-- structure: standard tables missing or out of order, contents entries without a body, empty
+- structure: standard tables missing or out of order, contents entries without a body and
+  top-level parts of the body without a contents entry, empty
   tables without the "本表无数据" note;
 - text: placeholders left in, the unit's name written otherwise, doubled punctuation, words
   written twice, a total stated as 0, a share over 100%;
 - years: headings, table titles and 截至 dates against the report's year;
-- wording: 大于/小于/等于/持平 and 增加/减少 against the figures they describe;
+- wording: 大于/小于/等于/持平 and 增加/减少 against the figures they describe, a stated reason
+  against the direction it explains, a stated change against last year's figure stated elsewhere;
 - identity: accounting identities within the standard tables and ties between them;
 - text_table: a 说明 figure against the cell it describes (a blank cell included);
 - arithmetic: the existing cross-checks (`ingest.checks`) that found an inconsistency.
@@ -30,6 +32,7 @@ from ingest.checks.review.identities import check_identities
 from ingest.checks.review.issue import FAMILY_NAMES, Family, Issue, Severity, sort_issues
 from ingest.checks.review.kind import detect_kind
 from ingest.checks.review.layout import Layout, read_layout
+from ingest.checks.review.reasons import check_reasons
 from ingest.checks.review.structure import check_structure
 from ingest.checks.review.text import check_text
 from ingest.checks.review.text_table import check_text_table
@@ -58,6 +61,7 @@ def review_report(report: Report, figures: list[Figure], findings: list[Finding]
         + check_text(review)
         + check_years(review)
         + check_wording(review)
+        + check_reasons(review)
         + check_identities(review)
         + check_economic(review)
         + check_blanks(review)

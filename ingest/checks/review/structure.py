@@ -19,7 +19,7 @@ def check_structure(review: Review) -> list[Issue]:
     if not standards:
         return []
     issues = _missing(review) + _order(review) + _contents_without_body(review)
-    return issues + _empty_without_note(review)
+    return issues + _body_without_contents(review) + _empty_without_note(review)
 
 
 def _missing(review: Review) -> list[Issue]:
@@ -119,6 +119,72 @@ def _contents_without_body(review: Review) -> list[Issue]:
             )
         )
     return issues
+
+
+def _body_without_contents(review: Review) -> list[Issue]:
+    """A top-level part of the body the contents do not list: a "第N部分" the contents lack, or,
+    where the contents number their top level "一、…", a part after the last listed one."""
+    layout = review.layout
+    if not layout.contents:
+        return []
+    words = vocabulary().structure
+    part, numbered = re.compile(words["top_part"]), re.compile(words["top_numbered"])
+    listed = [m for e in layout.contents if (m := part.match(e.text))]
+    style = part if listed else numbered
+    if not listed:
+        listed = [m for e in layout.contents if (m := numbered.match(e.text))]
+    ordinals = {_ordinal(m.group("n")) for m in listed}
+    if not ordinals:
+        return []
+    cores = {_entry_core(review, e) for e in layout.contents}
+    issues, seen, expected = [], set(), 1
+    for line in lines_of(review.text, layout.contents_end):
+        match = style.match(line.text)
+        if match is None or len(line.text) > 60 or "\t" in line.text:
+            continue
+        if review.in_table(line.start) or re.search(r"[。;;::]", line.text):
+            continue
+        number = _ordinal(match.group("n"))
+        if style is part:
+            if number in ordinals or number in seen:
+                continue
+        else:
+            # Only the top level's own sequence: a heading that matches the contents entry
+            # of its number moves it on; once a nested list (一、… again) begins, nothing is
+            # told apart any more.
+            core = normalize_title(line.text)
+            if number == expected and number in ordinals and any(c and c in core for c in cores):
+                expected += 1
+                continue
+            if number < expected:
+                break  # a nested list: its numbers cannot be told from the top level's
+            if number != expected or expected <= max(ordinals) or number in seen:
+                continue
+            expected += 1
+        seen.add(number)
+        issues.append(
+            Issue(
+                family="structure",
+                rule="body_without_contents",
+                severity="提示",
+                message=f"正文部分“{line.text.strip()}”在目录中未列。",
+                evidence=[review.cite_line("正文标题", line)],
+            )
+        )
+    return issues
+
+
+_DIGITS = "一二三四五六七八九"
+
+
+def _ordinal(numeral: str) -> int:
+    """一 … 九十九 as a number."""
+    if "十" not in numeral:
+        return _DIGITS.index(numeral) + 1 if len(numeral) == 1 else 0
+    tens, _, units = numeral.partition("十")
+    return (_DIGITS.index(tens) + 1 if tens else 1) * 10 + (
+        _DIGITS.index(units) + 1 if units else 0
+    )
 
 
 def _entry_core(review: Review, entry: Line) -> str:
