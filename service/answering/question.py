@@ -18,7 +18,12 @@ from ingest.models import Report
 from ingest.segmenter import Segmenter
 from service.answering.answer import QuestionKind
 from service.answering.lexicon import Lexicon, load_lexicon
-from service.answering.terms import QuestionTerms, abbreviates, question_terms, split_parts
+from service.answering.terms import (
+    QuestionTerms,
+    abbreviates,
+    marked_parts,
+    question_terms,
+)
 
 Wanted = Literal["percent", "amount", "count", "any"]
 Intent = Literal[
@@ -214,10 +219,10 @@ def _parts(
     its own figure kind and direction."""
     parts: list[QuestionPart] = []
     previous: str | None = None
-    for part in split_parts(text):
+    for part, conjoined in marked_parts(text):
         subject = part
         terms = question_terms(segmenter, part, list(reports), lexicon)
-        if not terms.keys and previous is not None:
+        if not terms.keys and previous is not None and not conjoined:
             subject = previous + "," + part
             terms = question_terms(segmenter, subject, list(reports), lexicon)
         if not terms.weights:

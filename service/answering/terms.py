@@ -89,16 +89,22 @@ _CONJOINED = re.compile(
 def split_parts(question: str) -> list[str]:
     """The parts of a question that asks several things ("…是多少?比上年增加多少?", "A和B各是
     多少?" → "A是多少", "B是多少")."""
-    parts = []
+    return [part for part, _ in marked_parts(question)]
+
+
+def marked_parts(question: str) -> list[tuple[str, bool]]:
+    """The parts, each with whether it is the second of two items asked alike ("B是多少" of
+    "A和B各是多少?"), which names its own item and is not about the one before."""
+    parts: list[tuple[str, bool]] = []
     for part in re.split(r"[??;;。]", question):
         if not part.strip():
             continue
         conjoined = _CONJOINED.match(part)
         if conjoined:
             first, second, rest = conjoined.groups()
-            parts += [first + rest, second + rest]
+            parts += [(first + rest, False), (second + rest, True)]
         else:
-            parts.append(part)
+            parts.append((part, False))
     return parts
 
 
