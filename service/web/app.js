@@ -6,6 +6,7 @@ const $ = (id) => document.getElementById(id);
 const FIGURE = /\d[\d,]*(?:\.\d+)?\s*(?:万元|亿元|千元|元|%|个百分点|个|人次|人|件|次|项|条|户|家|所|场|万)?/g;
 const KIND_WORDS = [["决算", "部门决算"], ["预算", "部门预算"], ["自评", "绩效自评"], ["绩效", "绩效自评"]];
 const STATUS_TEXT = { met: "已完成", unmet: "未完成", unknown: "无法判断" };
+const SEVERITY_CLASS = { "确定": "certain", "疑似": "suspected", "提示": "note" };
 const CHECK_TEXT = { inconsistent: "不一致", rounding: "舍入差异", agrees: "一致" };
 const FILE_TEXT = {
   queued: "排队中", running: "入库中…", ingested: "已入库", unchanged: "未变化(已存在)",
@@ -346,15 +347,25 @@ const TABS = {
   },
   async checks(report) {
     const body = await api(`/reports/${encodeURIComponent(report.id)}/checks`);
-    if (!body.data.length) return [el("p", { className: "meta" }, "没有可核对的数字")];
-    return ["inconsistent", "rounding", "agrees"].flatMap((status) => {
+    const issues = body.issues || [];
+    if (!body.data.length && !issues.length) return [el("p", { className: "meta" }, "没有可核对的数字")];
+    // the review's issues by severity first (确定, 疑似, 提示), then every arithmetic check
+    const review = ["确定", "疑似", "提示"].flatMap((severity) => {
+      const found = issues.filter((i) => i.severity === severity);
+      if (!found.length) return [];
+      return [el("h3", {}, el("span", { className: `badge sev-${SEVERITY_CLASS[severity]}` }, `审核意见·${severity}`), ` ${found.length} 项`),
+        ...found.map((i) => el("div", { className: "finding issue" }, el("p", {}, i.message),
+          el("ul", {}, (i.evidence || []).map((e) => el("li", { className: "meta" },
+            `${e.role}:${e.quote}${e.position && e.position.page ? `(第${e.position.page}页)` : ""}`)))))];
+    });
+    return review.concat(["inconsistent", "rounding", "agrees"].flatMap((status) => {
       const found = body.data.filter((f) => f.status === status);
       if (!found.length) return [];
       return [el("h3", {}, el("span", { className: `badge ${status}` }, CHECK_TEXT[status]), ` ${found.length} 项`),
         ...found.map((f) => el("div", { className: "finding" }, el("p", {}, f.message),
           el("ul", {}, (f.evidence || []).map((e) => el("li", { className: "meta" },
             `${e.role}:${e.quote}${e.position && e.position.page ? `(第${e.position.page}页)` : ""}`)))))];
-    });
+    }));
   },
 };
 

@@ -94,6 +94,8 @@ def test_a_report_view_shows_tables_indicators_findings_and_the_chart(
     expect(page.locator("#report-body .badge.unmet")).to_have_count(unmet)
     page.click(".tabs button[data-tab=checks]")
     expect(page.locator("#report-body .finding").first).to_be_visible()
+    # the review's issues come first, most severe first
+    expect(page.locator("#report-body h3").first).to_contain_text("审核意见·确定")
     page.click(".tabs button[data-tab=chart]")
     row = page.locator(".bar-row").filter(has_text="法律援助")
     expect(row.locator(".budget .num")).to_have_text("20.00")
