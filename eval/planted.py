@@ -222,6 +222,11 @@ def plant_text(report: Report, rng: random.Random) -> Plant | None:
                 options.append(
                     Plant("text", "词语重复", word, word * 2, edit=Edit(at, at + 2, word * 2))
                 )
+        for m in re.finditer(r"(增加|减少|增长|下降)(?=\s*\d)", line):
+            at, both = start + m.start(), f"{m.group(1)}({_OPPOSITE[m.group(1)]})"
+            options.append(
+                Plant("text", "增减方向两词并存", m.group(1), both, edit=Edit(at, at + 2, both))
+            )
         for m in re.finditer(r"占\s*(\d{1,2}\.\d{2})%", line):
             at = start + m.start(1)
             new = f"{max(float(m.group(1)) + 100, 100.5):.2f}"

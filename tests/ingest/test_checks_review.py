@@ -52,6 +52,9 @@ EXPECTED = {
         ("确定", "text_table", "text_vs_cell", "4896.98万元"),
         ("疑似", "text", "unit_name", "上海市规划和自然资源局"),
         ("疑似", "text", "unit_name", "上海市普陀区规划与自然资源局"),
+        ("确定", "text", "both_directions", "下降(增长)"),
+        ("疑似", "text", "change_without_unit", "增长 13.95"),
+        ("提示", "text", "comparison_period", "较上一度"),
         ("提示", "identity", "table_tie", "236.63"),
         ("提示", "identity", "table_tie", "3845.25"),
     },
@@ -197,6 +200,35 @@ def test_a_stated_change_against_last_years_figure(tmp_path: Path) -> None:
         ("疑似", ["184.65", "2.55", "180.00"])
     ]
     assert "182.10" in issues[0].message
+
+
+def test_change_figures_and_comparison_periods(tmp_path: Path) -> None:
+    text = (
+        "某区财政局2024年度部门决算\n"
+        "一、支出决算情况说明\n"
+        "支出增加 1193.20万元,增长 13.95。公用经费减少 3.00,下降(增长)27.78%。\n"
+        "培训费较上一度增加5.00万元,会议费比上年减少1.00万元。\n"
+    )
+    issues = [i for i in text_issues(tmp_path, text) if i.family == "text"]
+    got = [(i.rule, i.severity, [e.quote for e in i.evidence]) for i in issues]
+    assert ("change_without_unit", "疑似", ["增长 13.95"]) in got
+    assert ("change_without_unit", "疑似", ["减少 3.00"]) in got
+    assert ("both_directions", "确定", ["下降(增长)"]) in got
+    assert ("comparison_period", "提示", ["较上一度"]) in got
+    assert len(got) == 4
+
+
+def test_change_figures_with_units_and_known_periods_are_silent(tmp_path: Path) -> None:
+    text = (
+        "某区财政局2024年度部门决算\n"
+        "一、支出决算情况说明\n"
+        "支出增加 1193.20 万元,增长 13.95 %。人员减少 2 人,项目增加3个。\n"
+        "较上年度增加5.00万元,与上一年度持平,比上年同期下降1.00%,较上一年减少2.00万元。\n"
+        "与上级部门相比增加(新增)1项。支出自2023年起逐年增长 2024。\n"
+        "主要原因是增加\n1.办公设备购置。\n"
+    )
+    rules = ("change_without_unit", "both_directions", "comparison_period")
+    assert [i for i in text_issues(tmp_path, text) if i.rule in rules] == []
 
 
 CONTENTS = (

@@ -8,7 +8,8 @@ a note (提示), citing every phrase and figure it rests on:
   top-level parts of the body without a contents entry, empty
   tables without the "本表无数据" note;
 - text: placeholders left in, the unit's name written otherwise, doubled punctuation, words
-  written twice, a total stated as 0, a share over 100%;
+  written twice, a total stated as 0, a share over 100%, a change figure without its unit, both
+  directions left in (下降(增长)), a garbled comparison period (较上一度);
 - years: headings, table titles and 截至 dates against the report's year;
 - wording: 大于/小于/等于/持平 and 增加/减少 against the figures they describe, a stated reason
   against the direction it explains, a stated change against last year's figure stated elsewhere;

@@ -24,6 +24,9 @@ def check_text(review: Review) -> list[Issue]:
         + _duplicate_words(review)
         + _zero_totals(review)
         + _shares_over_100(review)
+        + _changes_without_unit(review)
+        + _both_directions(review)
+        + _comparison_periods(review)
     )
 
 
@@ -169,3 +172,72 @@ def _shares_over_100(review: Review) -> list[Issue]:
         for f in review.doc.prose
         if f.kind == "percent" and f.value > 100 and pattern.search(clause_before(review.doc, f))
     ]
+
+
+def _in_prose(review: Review, offset: int) -> bool:
+    return not review.in_table(offset) and not review.in_contents(offset)
+
+
+def _changes_without_unit(review: Review) -> list[Issue]:
+    """ "增长 13.95。": a direction word and a number that no unit follows, only a clause mark."""
+    words = vocabulary().text
+    exempt = re.compile(words["change_number_exempt"])
+    issues = []
+    for match in re.finditer(words["change_without_unit"], review.text):
+        if exempt.fullmatch(match.group("n")) or not _in_prose(review, match.start()):
+            continue
+        issues.append(
+            Issue(
+                family="text",
+                rule="change_without_unit",
+                severity="疑似",
+                message=f"“{match.group(0).strip()}”缺少单位(%、万元等),应补全。",
+                evidence=[review.cite("增减数字", match.start(), match.end("n"))],
+            )
+        )
+    return issues
+
+
+def _both_directions(review: Review) -> list[Issue]:
+    """ "下降(增长)": the template's two directions both left in."""
+    words = vocabulary()
+    rise = set(words.wording["rise"])
+    issues = []
+    for match in re.finditer(words.text["both_directions"], review.text):
+        if (match.group("word") in rise) == (match.group("other") in rise):
+            continue
+        if not _in_prose(review, match.start()):
+            continue
+        issues.append(
+            Issue(
+                family="text",
+                rule="both_directions",
+                severity="确定",
+                message=f"增减方向写作“{match.group(0)}”,模板的两个方向均未删去,应只保留实际方向。",
+                evidence=[review.cite("增减方向", match.start(), match.end())],
+            )
+        )
+    return issues
+
+
+def _comparison_periods(review: Review) -> list[Issue]:
+    """ "较上一度": a comparison with 上… that names no known period."""
+    words = vocabulary().text
+    known = tuple(words["known_periods"])
+    period_char = re.compile(words["period_chars"])
+    issues = []
+    for match in re.finditer(words["comparison_period"], review.text):
+        if review.text.startswith(known, match.start("period")):
+            continue
+        if not period_char.search(match.group("rest")) or not _in_prose(review, match.start()):
+            continue
+        issues.append(
+            Issue(
+                family="text",
+                rule="comparison_period",
+                severity="提示",
+                message=f"比较期写作“{match.group('period')}”,疑为“上年度”或“上一年度”之误。",
+                evidence=[review.cite("比较期", match.start(), match.end("period"))],
+            )
+        )
+    return issues
