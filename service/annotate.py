@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import textwrap
-import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
@@ -19,29 +18,16 @@ import pypdfium2 as pdfium
 
 from ingest.checks.review import Issue
 from ingest.models import Report
-from service.pdf_pages import Box, quote_boxes
+from service.pdf_pages import Box, flat_text, line_boxes, quote_boxes
 
 FONT = "STSong-Light"
 COLOURS = {"确定": (0.85, 0.1, 0.1), "疑似": (0.9, 0.5, 0.0), "提示": (0.2, 0.4, 0.85)}
 
 
-def _flat(text: str) -> tuple[str, list[int]]:
-    """Folded text without white space, and each of its characters' index in `text` (as the
-    page's text and the stored text differ in width and line breaks)."""
-    chars: list[str] = []
-    index: list[int] = []
-    for i, ch in enumerate(text):
-        for folded in unicodedata.normalize("NFKC", ch):
-            if not folded.isspace():
-                chars.append(folded)
-                index.append(i)
-    return "".join(chars), index
-
-
 def _nth_boxes(text: str, boxes: list[Box], quote: str, nth: int) -> list[Box]:
     """The boxes of the quote's `nth` occurrence on the page (0-based), else of its first."""
-    flat, index = _flat(text)
-    target, _ = _flat(quote)
+    flat, index = flat_text(text)
+    target, _ = flat_text(quote)
     found, seen = -1, -1
     at = flat.find(target) if target else -1
     while at >= 0 and seen < nth:
@@ -50,21 +36,7 @@ def _nth_boxes(text: str, boxes: list[Box], quote: str, nth: int) -> list[Box]:
     if found < 0 or "\t" in quote:
         return quote_boxes(text, boxes, quote)  # a table row: its cells are printed apart
     chars = [boxes[index[i]] for i in range(found, found + len(target))]
-    return _merge([b for b in chars if b[2] > b[0]])
-
-
-def _merge(boxes: list[Box]) -> list[Box]:
-    """Character boxes merged into one box per printed line."""
-    merged: list[Box] = []
-    for left, bottom, right, top in boxes:
-        if merged:
-            ml, mb, mr, mt = merged[-1]
-            height = max(mt - mb, top - bottom, 1.0)
-            if abs(bottom - mb) < height / 2 and left >= ml - height:
-                merged[-1] = (min(ml, left), min(mb, bottom), max(mr, right), max(mt, top))
-                continue
-        merged.append((left, bottom, right, top))
-    return merged
+    return line_boxes([b for b in chars if b[2] > b[0]])
 
 
 def finding_boxes(
@@ -87,7 +59,7 @@ def finding_boxes(
                     pages[page] = (text, [textpage.get_charbox(i) for i in range(len(text))])
                 text, boxes = pages[page]
                 before = report.text[page_starts.get(page, 0) : evidence.position.start]
-                nth = _flat(before)[0].count(_flat(evidence.quote)[0])
+                nth = flat_text(before)[0].count(flat_text(evidence.quote)[0])
                 for box in _nth_boxes(text, boxes, evidence.quote, nth):
                     by_page[page].append((number, issue, box))
     finally:

@@ -18,6 +18,7 @@ from service.answering.structured.findings_indicators import RecordWords, index_
 from service.config import ServiceSettings
 from service.records import ReportRecords, build_records
 from service.retrieval.hybrid import HybridRetriever
+from service.review_output import ReviewedReport, review_records
 
 
 class ServiceContext:
@@ -29,6 +30,7 @@ class ServiceContext:
         self._records: dict[str, ReportRecords] = {}
         self._record_words: dict[str, RecordWords] = {}
         self._cells: dict[str, ReportCells] = {}
+        self._reviewed: dict[str, ReviewedReport] = {}
         self._listed: tuple[frozenset[str], list[Report]] | None = None
 
     @cached_property
@@ -82,6 +84,14 @@ class ServiceContext:
         if cached is None:
             report, records = self.report(report_id), self.records(report_id)
             cached = self._cells[report_id] = index_cells(self.segmenter, report, records.figures)
+        return cached
+
+    def reviewed(self, report_id: str) -> ReviewedReport:
+        """A report's disclosure review (its issues), run on first use and kept."""
+        cached = self._reviewed.get(report_id)
+        if cached is None:
+            report, records = self.report(report_id), self.records(report_id)
+            cached = self._reviewed[report_id] = review_records(report, records)
         return cached
 
     def warm_up(self) -> None:

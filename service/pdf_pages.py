@@ -21,7 +21,7 @@ _LOCK = threading.Lock()  # PDFium is not thread-safe
 Box = tuple[float, float, float, float]  # left, bottom, right, top in PDF points
 
 
-def _flat(text: str) -> tuple[str, list[int]]:
+def flat_text(text: str) -> tuple[str, list[int]]:
     """Folded text without white space, and each of its characters' index in `text`."""
     chars: list[str] = []
     index: list[int] = []
@@ -33,7 +33,7 @@ def _flat(text: str) -> tuple[str, list[int]]:
     return "".join(chars), index
 
 
-def _lines(boxes: list[Box]) -> list[Box]:
+def line_boxes(boxes: list[Box]) -> list[Box]:
     """Character boxes merged into one box per printed line."""
     merged: list[Box] = []
     for left, bottom, right, top in boxes:
@@ -56,8 +56,8 @@ def _printed(quote: str) -> str:
 
 def quote_boxes(page_text: str, char_box: list[Box], quote: str) -> list[Box]:
     """The line boxes of `quote` on a page (of its longest prefix found there), [] if absent."""
-    flat, index = _flat(page_text)
-    target, _ = _flat(_printed(quote))
+    flat, index = flat_text(page_text)
+    target, _ = flat_text(_printed(quote))
     length = len(target)
     found = flat.find(target) if target else -1
     while found < 0 and length > MIN_MATCH:
@@ -66,7 +66,7 @@ def quote_boxes(page_text: str, char_box: list[Box], quote: str) -> list[Box]:
     if found < 0:
         return []
     chars = sorted({index[i] for i in range(found, found + length)})
-    return _lines([char_box[i] for i in chars if char_box[i][2] > char_box[i][0]])
+    return line_boxes([char_box[i] for i in chars if char_box[i][2] > char_box[i][0]])
 
 
 def render_page(path: Path, number: int, quote: str | None) -> tuple[bytes, int]:

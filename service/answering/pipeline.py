@@ -49,7 +49,6 @@ from service.context import ServiceContext
 from service.errors import BadRequest
 from service.queries import get_report
 from service.retrieval.hybrid import RetrievedChunk
-from service.review_output import review_records
 
 CANDIDATE_CHUNKS = 40  # chunks read for candidates: deep enough for a table's rows
 
@@ -301,6 +300,29 @@ def _answer_structured(
     asks_cause_only = question.asks_why and not asks_for_figure(question.text)
     if found is None and kind == "unmet" and not asks_cause_only:
         found = answer_from_findings(question, records)
+    return _from_records(ctx, question, found, question.kind, started)
+
+
+def _answer_review(ctx: ServiceContext, q: Question, started: float) -> Answer | None:
+    """The disclosure review of the one report in question; None when the question names no
+    single report or the review raised nothing (then the passages are searched as usual)."""
+    reports = ctx.reports()
+    report_id = q.report_ids[0] if q.report_ids else reports[0].id if len(reports) == 1 else None
+    if report_id is None:
+        return None
+    found = review_answer(report_id, ctx.reviewed(report_id).issues)
+    return _from_records(ctx, q, found, "review", started)
+
+
+def _from_records(
+    ctx: ServiceContext,
+    question: Question,
+    found: StructuredAnswer | None,
+    kind: QuestionKind,
+    started: float,
+) -> Answer | None:
+    """The answer a record-built text makes, its spans cited; None when there is none or a
+    number in it is neither quoted nor computed from the quotes."""
     if found is None:
         return None
     citations = [_citation(ctx, found.report_id, start, end) for start, end in found.spans]
@@ -312,38 +334,10 @@ def _answer_structured(
         question=question.asked,
         answer=found.text,
         answerable=True,
-        kind=question.kind,
+        kind=kind,
         report_id=found.report_id,
         citations=citations,
         computed=sorted(numbers_in(found.text) & found.computed - _quoted_numbers(citations)),
-        timings=_timings(started, time.perf_counter()),
-    )
-
-
-def _answer_review(ctx: ServiceContext, q: Question, started: float) -> Answer | None:
-    """The disclosure review of the one report in question; None when the question names no
-    single report or the review raised nothing (then the passages are searched as usual)."""
-    reports = ctx.reports()
-    report_id = q.report_ids[0] if q.report_ids else reports[0].id if len(reports) == 1 else None
-    if report_id is None:
-        return None
-    reviewed = review_records(ctx.report(report_id), ctx.records(report_id))
-    found = review_answer(report_id, reviewed.issues)
-    if found is None:
-        return None
-    citations = [_citation(ctx, found.report_id, start, end) for start, end in found.spans]
-    if verify_answer(
-        found.text, citations, lambda rid: ctx.report(rid).text, allowed=found.computed
-    ):
-        return None
-    return Answer(
-        question=q.asked,
-        answer=found.text,
-        answerable=True,
-        kind="review",
-        report_id=report_id,
-        citations=citations,
-        computed=sorted(found.computed),
         timings=_timings(started, time.perf_counter()),
     )
 

@@ -10,7 +10,6 @@ from pydantic import Field
 from ingest.checks.review import Issue
 from service import queries
 from service.deps import ContextDep
-from service.review_output import review_records
 from service.schemas import (
     ChecksPublic,
     FiguresPublic,
@@ -111,7 +110,7 @@ def read_checks(
     text against table) under `issues`, most severe first."""
     report, records = queries.report_records(ctx, report_id)
     data = [f for f in records.findings if status is None or f.status == status]
-    reviewed = review_records(report, records)
+    reviewed = ctx.reviewed(report.id)
     return ReviewedChecksPublic(
         report_id=report.id,
         data=data,
