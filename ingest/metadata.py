@@ -7,8 +7,10 @@ import re
 from ingest.tables import CELL_BREAK
 
 _TITLE_WORDS = re.compile(r"报告|决算|预算|自评表|绩效|申报表")
+# A table's caption line names its body too, often with the unit after it: "编制部门:X 单位:元".
 _PUBLISHER_LINE = re.compile(
-    r"^[-\s]*(?:发布机构|发文机关|预算主管部门|主管部门|部门名称|单位名称)\s*[:]\s*(\S.{1,40}?)\s*$"
+    r"^[-\s]*(?:发布机构|发文机关|预算主管部门|主管部门|部门名称|单位名称|编制部门|编制单位)\s*[:]"
+    r"\s*(\S.{1,40}?)\s*(?:(?:金额)?单位\s*[:].*)?$"
 )
 # The body named before the year in a title: "红河州司法局2024年度…", "上海市普陀区财政局2024年度…".
 _PUBLISHER_IN_TITLE = re.compile(

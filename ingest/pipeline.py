@@ -24,7 +24,7 @@ from ingest.loaders import SUPPORTED_EXTENSIONS, load_document
 from ingest.metadata import infer_publisher, infer_title, infer_year
 from ingest.models import Chunk, Report
 from ingest.normalize import normalize_document
-from ingest.sections import split_sections
+from ingest.sections import split_sections, table_title_offsets
 from ingest.store import ReportStore
 from ingest.tables import find_text_tables
 
@@ -85,7 +85,7 @@ def build_report(path: Path, data: bytes, settings: IngestSettings) -> tuple[Rep
     report_id = report_id_for(data)
     loaded = load_document(path)
     doc = normalize_document(loaded)
-    sections = split_sections(doc.text)
+    sections = split_sections(doc.text, table_title_offsets(doc.text, doc.tables))
     tables = doc.tables + find_text_tables(doc.text, doc.tables)
     chunks = chunk_document(report_id, doc, sections, tables, settings.chunking)
     title = loaded.title or infer_title(doc.text, fallback=path.stem)

@@ -15,16 +15,25 @@ first 。/: ("(1)预算执行情况分析。我局按照…" in the 红河 repor
 lists of sentences ("(一)贯彻执行国家…政策;研究拟订…"), so a numbered run (1, 2, 3… of one kind
 under one parent) counts as headings only when every item of it reads as a title.
 Runs on normalised text (full-width brackets folded), one heading per line.
+
+Many published reports (the Putuo 部门预算 among them) number their parts only in the contents
+(目录) and repeat them in the body as bare lines: "一、部门主要职能" in the contents is
+"上海市普陀区司法局主要职能" in the body, "1. 2026年部门财务收支预算总表" is the table's own
+title line.
+A bare line that ends with a contents entry's name (years and the generic 部门/单位 left out) is a
+heading one step above the body's own markers, so "一、2026年“三公”经费预算情况说明" nests under
+"其他相关情况说明". Table titles a loader read (an XLSX sheet's title row) are headings too, of
+the lowest level: they close nothing and the next heading closes them.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 
-from ingest.models import Section
+from ingest.models import Section, TableSpan
 from ingest.tables import is_table_like
 
 # Budget-item headings run long: "3、社会保障和就业支出(类)行政事业单位养老支出(款)机关事业单位基本
@@ -52,6 +61,17 @@ _TRAILING_PUNCT = " 。.！？!?:：;；"
 _FIGURE = re.compile(r"[\d,]*\d\.\d+%?")
 _PROSE = re.compile(r"[,，。;；:：]")
 _LEADER = re.compile(r"…{2,}|\.{4,}|·{4,}")  # a table of contents line: "一、部门主要职能 ……… 3"
+# A table's title line often runs on into its caption: "…预算表编制部门:上海市普陀区司法局 单位:元".
+_CAPTION_TAIL = re.compile(r"(?:编制(?:部门|单位)|单位)[:：].*$")
+# Left out when a body line is matched to a contents entry: years, and the generic owner words the
+# body replaces by the body's name ("部门主要职能" → "上海市普陀区司法局主要职能").
+_NOT_IN_KEY = re.compile(r"(?:19|20)\d{2}年度?|本?部门|本?单位|\s")
+_CONTENTS_NUMBER = re.compile(r"^(\d{1,2})[.．](?=(?:19|20)\d{2}年)")
+_MIN_KEY = 4  # a shorter entry name ("概况") ends too many lines to identify one
+# Ranks of bare headings relative to the marker kinds: a contents entry's line sits just above its
+# kind ("一、" entries above the body's "一、"), a child entry just below its parent; a loader's
+# table title below everything.
+_ABOVE, _BELOW, _TABLE_TITLE_RANK = -0.5, 0.5, float(len(_KINDS))
 
 
 def heading_kind(line: str) -> str | None:
@@ -60,9 +80,12 @@ def heading_kind(line: str) -> str | None:
     return match[0] if match else None
 
 
-def split_sections(text: str) -> list[Section]:
-    """Every section of the text, in order, with its level and path of titles."""
-    candidates = list(_candidates(text))
+def split_sections(text: str, table_titles: Collection[int] = ()) -> list[Section]:
+    """Every section of the text, in order, with its level and path of titles.
+
+    `table_titles` are the offsets of lines a loader read as a table's title.
+    """
+    candidates = list(_candidates(text, table_titles))
     # First pass: nest every marker line to learn which run (kind under one parent) it belongs
     # to; a run with an item that is not a title is a list, and none of its items are headings.
     placed = _nest(candidates)
@@ -73,6 +96,17 @@ def split_sections(text: str) -> list[Section]:
         title = cand.title or ""
         sections.append(Section(title=title, level=len(path), path=path, start=cand.start, end=0))
     return _with_ends(sections, len(text))
+
+
+def table_title_offsets(text: str, tables: Iterable[TableSpan]) -> set[int]:
+    """Where the title lines of loaded tables start (a titled table's title is its first line)."""
+    offsets: set[int] = set()
+    for table in tables:
+        if table.title:
+            start = table.start - len(table.title) - 1
+            if start >= 0 and text[start : table.start - 1] == table.title:
+                offsets.add(start)
+    return offsets
 
 
 def section_path_at(sections: list[Section], offset: int) -> list[str]:
@@ -91,20 +125,106 @@ class _Candidate:
     kind: str
     number: int
     title: str | None
+    rank: float
 
 
-def _candidates(text: str) -> Iterator[_Candidate]:
+@dataclass(frozen=True)
+class _Entry:
+    """A contents line: its name as matched against body lines, and its parent entry's."""
+
+    key: str
+    kind: str
+    parent_key: str | None  # None for a top-level entry
+    parent_kind: str
+
+
+def _candidates(text: str, table_titles: Collection[int]) -> Iterator[_Candidate]:
+    entries, contents_end = _contents(text)
+    found = _found_keys(text, entries, contents_end)
     offset = 0
     for line in text.split("\n"):
         stripped = line.strip()
+        start = offset + len(line) - len(line.lstrip())
         match = _match_marker(stripped)
         # Table rows ("一、一般公共预算财政拨款收入 2,940.05 一、…") and contents lines are not
         # headings at all, and do not break a run either.
         if match and not _is_table_row(stripped):
             kind, number, marker_end = match
-            start = offset + len(line) - len(line.lstrip())
-            yield _Candidate(start, kind, number, _title(stripped, marker_end))
+            yield _Candidate(start, kind, number, _title(stripped, marker_end), _RANK[kind])
+        elif not match and stripped and offset >= contents_end:
+            bare = _bare_heading(stripped, entries, found, start in table_titles)
+            if bare is not None:
+                yield _Candidate(start, bare[0], 0, bare[1], bare[2])
         offset += len(line) + 1
+
+
+def _contents(text: str) -> tuple[list[_Entry], int]:
+    """The contents entries, in order, and the offset where the contents end (0: none)."""
+    entries: list[_Entry] = []
+    top_kind: str | None = None
+    parent: str | None = None
+    offset = end = 0
+    for line in text.split("\n"):
+        offset += len(line) + 1
+        if not _LEADER.search(line):
+            continue
+        name = _LEADER.split(line.strip())[0].strip()
+        match = _match_marker(name)
+        # "4.2026年部门…预算表": in contents a number may run into the year that follows it.
+        glued = _CONTENTS_NUMBER.match(name)
+        if glued:
+            match = ("num", int(glued.group(1)), glued.end())
+        kind = match[0] if match else "bare"
+        key = _key(name[match[2] :] if match else name)
+        end = offset
+        if top_kind is None:
+            top_kind = kind
+        if kind == top_kind:
+            parent = key
+            entries.append(_Entry(key, kind, None, kind))
+        else:
+            entries.append(_Entry(key, kind, parent, top_kind))
+    return [e for e in entries if e.key], end
+
+
+def _found_keys(text: str, entries: list[_Entry], contents_end: int) -> set[str]:
+    """The entries whose name some body line ends with, marked or bare."""
+    keys = {entry.key for entry in entries}
+    found: set[str] = set()
+    for line in text[contents_end:].split("\n"):
+        match = _match_marker(line.strip())
+        name = _key(_CAPTION_TAIL.sub("", line.strip()[match[2] :] if match else line.strip()))
+        found.update(key for key in keys if name == key or _names(name, key))
+    return found
+
+
+def _names(line_key: str, entry_key: str) -> bool:
+    """Whether a body line's key ends with an entry's name long enough to tell it apart."""
+    return len(entry_key) >= _MIN_KEY and line_key.endswith(entry_key)
+
+
+def _bare_heading(
+    line: str, entries: list[_Entry], found: set[str], is_table_title: bool
+) -> tuple[str, str, float] | None:
+    """(kind, title, rank) of an unmarked line that heads a part, or None."""
+    title = _CAPTION_TAIL.sub("", line).strip()
+    if not title or len(title) > MAX_TITLE or _PROSE.search(title) or _is_table_row(title):
+        return None
+    name = _key(title)
+    entry = next((e for e in entries if _names(name, e.key)), None)
+    if entry is not None:
+        top_rank = _RANK.get(entry.parent_kind, 0.0) + _ABOVE
+        if entry.parent_key is not None and entry.parent_key in found:
+            return f"contents:{entry.kind}", title, top_rank + _BELOW
+        # An entry whose parent never appears in the body stands in its parent's place.
+        return f"contents:{entry.parent_kind}", title, top_rank
+    if is_table_title:
+        return "table", title, _TABLE_TITLE_RANK
+    return None
+
+
+def _key(name: str) -> str:
+    return _NOT_IN_KEY.sub("", name).rstrip(_TRAILING_PUNCT)
 
 
 def _is_table_row(line: str) -> bool:
@@ -134,7 +254,7 @@ def _nest(candidates: list[_Candidate]) -> list[tuple[_Candidate, tuple[int, str
                 continue
             del open_[same:]
         else:
-            while open_ and _RANK[open_[-1][1].kind] > _RANK[cand.kind]:
+            while open_ and open_[-1][1].rank > cand.rank:
                 open_.pop()
         parent = open_[-1][0] if open_ else -1
         path = [c.title or "" for _, c in open_] + [cand.title or ""]

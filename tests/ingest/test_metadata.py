@@ -16,6 +16,13 @@ from ingest.metadata import infer_publisher, infer_title, infer_year
             "某区卫生健康委员会",
         ),
         ("- 发布机构: 某州教育局\n", "某某报告", "某州教育局"),
+        # a budget table's caption line, the unit after the body (an XLSX sheet's second row)
+        (
+            "2026年部门收入预算总表\n编制部门:某区司法局 单位:元\n",
+            "2026年部门收入预算总表",
+            "某区司法局",
+        ),
+        ("编制单位:某街道办事处  金额单位:万元\n", "收支总表", "某街道办事处"),
         ("", "2024年度部门决算", None),
     ],
 )

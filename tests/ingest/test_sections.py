@@ -263,3 +263,80 @@ def test_section_path_at_edges() -> None:
     assert section_path_at(sections, text.index("二、") - 1) == ["一、甲"]
     assert section_path_at(sections, len(text)) == ["二、乙"]
     assert section_path_at([], 5) == []
+
+
+# A budget laid out as the Putuo 部门预算 are: parts numbered only in the contents, named in the
+# body by bare lines (the body's name for 部门, a table title running into its caption).
+CONTENTS_GUIDED = """某区2026年区级部门预算
+目 录
+一、部门主要职能 ………………………… 3
+二、部门预算编制说明 …………………… 5
+三、部门预算表 ………………………………… 6
+1. 2026年部门财务收支预算总表 ……………… 6
+2.2026年部门收入预算总表 ………………… 7
+四、其他相关情况说明 …………………… 9
+某区司法局主要职能
+(一)贯彻执行国家和本市有关司法行政工作的法律、法规、规章和方针、政策,制定本区司法行政工作规划、年度计划并组织实施。
+2026年部门预算编制说明
+2026年,某区司法局收入预算9628.22万元。
+1、公共安全支出(204类)司法(06款)行政运行(01项)1672.67万元。主要用于:行政单位的基本支出。
+2026年部门财务收支预算总表
+编制部门:某区司法局 单位:元
+2026年部门收入预算总表编制部门:某区司法局 单位:元
+其他相关情况说明
+一、2026年“三公”经费预算情况说明
+2026年“三公”经费预算数为10.81万元。
+二、机关运行经费预算
+某项目经费情况说明
+"""
+
+
+def test_bare_lines_named_in_the_contents_are_headings() -> None:
+    assert paths(CONTENTS_GUIDED) == [
+        ["某区司法局主要职能"],
+        ["2026年部门预算编制说明"],
+        ["2026年部门预算编制说明", "1、公共安全支出(204类)司法(06款)行政运行(01项)1672.67万元"],
+        # the contents' 三、部门预算表 has no line of its own: its tables stand in its place
+        ["2026年部门财务收支预算总表"],
+        ["2026年部门收入预算总表"],
+        ["其他相关情况说明"],
+        ["其他相关情况说明", "一、2026年“三公”经费预算情况说明"],
+        ["其他相关情况说明", "二、机关运行经费预算"],
+    ]
+
+
+def test_a_contents_entry_under_a_parent_found_in_the_body_nests_under_it() -> None:
+    text = (
+        "目录\n一、部门概况 …… 1\n1. 主要职能 …… 1\n二、部门决算表 …… 3\n"
+        "一、部门概况\n本部门主要职能\n负责全区工作。\n二、部门决算表\n"
+    )
+    assert paths(text) == [["一、部门概况"], ["一、部门概况", "本部门主要职能"], ["二、部门决算表"]]
+
+
+def test_without_contents_bare_lines_stay_text() -> None:
+    assert paths("某区司法局主要职能\n名词解释\n(一)财政拨款收入:是…\n") == [["(一)财政拨款收入"]]
+
+
+def test_a_loaded_tables_title_heads_its_rows_and_closes_nothing() -> None:
+    text = "一、收入\n2026年部门收入预算总表\n合计\t100.00\n二、支出\n"
+    sections = split_sections(text, table_titles={text.index("2026")})
+    assert [s.path for s in sections] == [
+        ["一、收入"],
+        ["一、收入", "2026年部门收入预算总表"],
+        ["二、支出"],
+    ]
+
+
+def test_the_justice_budgets_tables_are_filed_under_their_titles() -> None:
+    from ingest.config import IngestSettings
+    from ingest.pipeline import build_report
+
+    path = CORPUS / "reports" / "putuo-justice-2026-budget.pdf"
+    report, _ = build_report(path, path.read_bytes(), IngestSettings())
+    offset = report.text.index("一、财政拨款收入\t")
+    assert section_path_at(report.sections, offset) == ["2026年部门财务收支预算总表"]
+    offset = report.text.index("2026年“三公”经费预算数为10.81万元")
+    assert section_path_at(report.sections, offset) == [
+        "其他相关情况说明",
+        "一、2026年“三公”经费预算情况说明",
+    ]
