@@ -15,7 +15,7 @@ from ingest.models import Report
 from ingest.sections import section_path_at
 from service.answering.across_reports import ReportFigure, compare_figures, figure_stated
 from service.answering.answer import NOT_FOUND, Answer, Citation, QuestionKind
-from service.answering.candidates.cells import state_cell
+from service.answering.candidates.cells import row_units, state_cell
 from service.answering.candidates.model import Candidate
 from service.answering.candidates.sentences import state_passage, with_stated_cause
 from service.answering.continuation import list_after_intro
@@ -129,7 +129,10 @@ def answer_question(
     texts = {c.report_id: ctx.report(c.report_id).text for c in chosen}
     spans = joined_spans([(c.report_id, c.start, c.end) for c in chosen], texts)
     citations = [_citation(ctx, *span) for span in spans]
-    text = "".join(state_cell(c.cell) if c.cell else state_passage(c) for c in chosen)
+    text = "".join(
+        state_cell(c.cell) if c.cell else state_passage(c, row_units(ctx.cells(c.report_id), c))
+        for c in chosen
+    )
     if q.intent in ("reason", "list") and len(chosen) == 1 and chosen[0].cell is None:
         text, citations = _with_listed_items(ctx, q, chosen[0], text, citations)
     if verify_answer(text, citations, lambda rid: ctx.report(rid).text):

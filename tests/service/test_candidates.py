@@ -10,8 +10,15 @@ from ingest.figures import extract_figures
 from ingest.models import Report
 from ingest.pipeline import build_report
 from ingest.segmenter import Segmenter
-from service.answering.candidates.cells import ReportCells, cell_candidates, index_cells, state_cell
+from service.answering.candidates.cells import (
+    ReportCells,
+    cell_candidates,
+    index_cells,
+    row_units,
+    state_cell,
+)
 from service.answering.candidates.model import Candidate
+from service.answering.candidates.sentences import state_passage
 from service.answering.features import FEATURES, featurize
 from service.answering.question import build_question
 from service.retrieval.hybrid import RetrievedChunk
@@ -70,6 +77,16 @@ def test_a_cell_is_stated_in_words_with_its_unit(
     report, _ = built
     cell = next(c.ref for c in _cells(segmenter, report).cells if c.ref.raw == "50.00")
     assert state_cell(cell) == "一般公共服务支出(项目支出): 50.00万元。"
+
+
+def test_a_row_is_stated_as_its_label_then_each_figure_with_its_unit(
+    segmenter: Segmenter, built: tuple[Report, list[RetrievedChunk]]
+) -> None:
+    report, chunks = built
+    row = _row(segmenter, next(c for c in chunks if c.text.startswith("行政运行")))
+    assert state_passage(row, row_units(_cells(segmenter, report), row)) == (
+        "行政运行: 合计: 250.00万元;基本支出: 250.00万元;项目支出: 0.00万元。"
+    )
 
 
 def test_the_cell_the_question_names_has_the_better_features(

@@ -81,6 +81,11 @@ def cell_candidates(row: Candidate, cells: ReportCells) -> list[Candidate]:
     ]
 
 
+def row_units(cells: ReportCells, row: Candidate) -> dict[str, str]:
+    """Each figure cell of a row (its text) with the unit its table states."""
+    return {c.ref.raw: c.ref.unit for c in cells.within(row.start, row.end) if c.ref.unit}
+
+
 def state_cell(cell: CellRef) -> str:
     """The cell in words: its row, its column, its figure and unit ("…(基本支出): 1,503.52万元")."""
     unit = "" if cell.unit in (None, "%") or cell.raw.endswith(cell.unit or "") else cell.unit

@@ -8,6 +8,7 @@ judge; this module only cuts, and drops what can never answer (a contents line).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 
 from ingest.chunking import sentence_spans
@@ -15,6 +16,9 @@ from ingest.tables import HEADER_SEPARATOR, split_cells
 from service.answering.candidates.model import Candidate, CandidateKind
 from service.answering.passage_text import states_cause
 from service.retrieval.hybrid import HybridRetriever, RetrievedChunk
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CODE_HEADER = re.compile(r"编码|代码|编号")
 
 # A contents line ("8.…预算表 ………… 12") names a table; it never answers.
 _TABLE_OF_CONTENTS = re.compile(r"…{3,}|\.{6,}|·{6,}")
@@ -88,14 +92,49 @@ def with_stated_cause(report_text: str, candidate: Candidate) -> Candidate:
     return candidate
 
 
-def state_passage(candidate: Candidate) -> str:
-    """The answer sentence: the quote itself; a table row is named by its header."""
+def state_passage(candidate: Candidate, units: Mapping[str, str] | None = None) -> str:
+    """The answer sentence: the quote itself; a table row is named by its header.
+
+    A row reads as its label, then each figure under its column with the unit the table states
+    once in its title (`units`: a cell's text → its unit): "行政运行: 支出预算/合计: 16726725.44元;
+    …"; code columns (科目编码) are left out, their numbers say nothing to the asker.
+    """
     if candidate.kind == "sentence" or not candidate.chunk.header:
         return candidate.text
     header = candidate.chunk.header.removeprefix("表头: ").split(HEADER_SEPARATOR)
     cells = split_cells(candidate.text)
     if len(header) != len(cells):
         return candidate.text + "。"
-    # A label that holds a number ("2024年预算数") would put an unquoted number in the answer.
+    units = units or {}
     pairs = [(h, c) for h, c in zip(header, cells, strict=True) if c]
-    return ";".join(c if re.search(r"\d", h) else f"{h}: {c}" for h, c in pairs) + "。"
+    labels = [i for i, (h, c) in enumerate(pairs) if _CJK.search(c)]
+    values = [i for i, (h, c) in enumerate(pairs) if not _CJK.search(c) and not _is_code(h, c)]
+    with_unit = {i: _with_unit(pairs[i][1], units) for i in values}
+    if labels and values and max(labels) < min(values):
+        # One label, then its figures: the label once, each figure under its column.
+        label = "、".join(dict.fromkeys(pairs[i][1] for i in labels))  # merged cells repeat
+        # A header that holds a number ("2024年预算数") would put an unquoted number in it.
+        named = [
+            with_unit[i] if re.search(r"\d", pairs[i][0]) else f"{pairs[i][0]}: {with_unit[i]}"
+            for i in values
+        ]
+        return f"{label}: " + ";".join(named) + "。"
+    # Label and figure groups side by side ("一、财政拨款收入 | 96.28 | 一、公共安全支出 | …").
+    return (
+        ";".join(
+            with_unit.get(i, c) if re.search(r"\d", h) else f"{h}: {with_unit.get(i, c)}"
+            for i, (h, c) in enumerate(pairs)
+            if i in with_unit or i in labels
+        )
+        + "。"
+    )
+
+
+def _is_code(header: str, cell: str) -> bool:
+    """A classification code (科目编码 204, 06) rather than a figure."""
+    return bool(_CODE_HEADER.search(header)) and cell.isdigit()
+
+
+def _with_unit(cell: str, units: Mapping[str, str]) -> str:
+    unit = units.get(cell)
+    return cell + unit if unit and unit != "%" and not cell.endswith(unit) else cell
