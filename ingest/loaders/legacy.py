@@ -27,6 +27,9 @@ from ingest.loaders.xlsx import load_xls, load_xlsx
 # A report converts in a few seconds; a file that hangs LibreOffice must not hang the ingest.
 _CONVERT_TIMEOUT_S = 180
 _INSTALL_HINT = "apt-get install libreoffice-writer-nogui libreoffice-calc-nogui (scripts/install)"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the compound file every one of them is
+_RTF_MAGIC = b"{\\rtf"  # Word saves RTF under .doc too
+_ZIP_MAGIC = b"PK\x03\x04"  # a .docx/.xlsx saved with the old extension
 
 
 def load_doc(path: Path) -> LoadedDocument:
@@ -61,6 +64,13 @@ def _load_converted(
     path: Path, target: str, loader: Callable[[Path], LoadedDocument]
 ) -> LoadedDocument:
     suffix = path.suffix.lower()
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head.startswith(_ZIP_MAGIC):
+        return dataclasses.replace(loader(path), format=suffix.lstrip("."))
+    # LibreOffice imports any bytes it does not recognise as plain text: check the signature.
+    if not head.startswith(_OLE_MAGIC) and not (target == "docx" and head.startswith(_RTF_MAGIC)):
+        raise CorruptDocumentError(path, f"not a {suffix} file (no Office 97–2003 signature)")
     soffice = find_soffice()
     if soffice is None:
         raise UnsupportedFormatError(path, f"reading {suffix} needs LibreOffice: {_INSTALL_HINT}")
