@@ -25,7 +25,8 @@ def _convert(source: Path, target: str, folder: Path) -> Path:
     assert soffice is not None
     profile = (folder / "profile").as_uri()
     command = [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", target]
-    subprocess.run([*command, "--outdir", str(folder), str(source)], check=True, capture_output=True)
+    command += ["--outdir", str(folder), str(source)]
+    subprocess.run(command, check=True, capture_output=True)
     return folder / f"{source.stem}.{target.split(':')[0]}"
 
 
