@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pdfplumber
 import pypdfium2 as pdfium
 import pytest
@@ -30,6 +31,10 @@ from ingest.segmenter import Segmenter
 from service.app import create_app
 from tests import fixtures_files as files
 from tests.conftest import CORPUS, PUTUO_FINANCE, make_context
+from tests.live import ADMIN_TOKEN, LiveServer
+from tests.service.test_write_api import wait_for
+
+AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 SCANS = sorted((CORPUS / "scans").glob("*.png"))
 # A figure each page states, as stored (full-width commas folded).
@@ -202,3 +207,18 @@ def test_a_figure_on_a_scan_page_is_answered_with_a_citation_on_that_page(
 def test_the_test_pdf_has_no_text_layer(scan_pdf: Path) -> None:
     with pdfplumber.open(scan_pdf) as pdf:
         assert all(not page.chars and page.images for page in pdf.pages)
+
+
+@pytest.mark.slow
+def test_an_uploaded_scan_shows_its_pages_read_in_the_job(
+    live_server: LiveServer, tmp_path: Path
+) -> None:
+    scan = files.make_scanned_pdf(tmp_path).read_bytes()
+    with httpx.Client(base_url=live_server.url, timeout=120) as client:
+        posted = client.post("/reports", files=[("files", ("scan.pdf", scan))], headers=AUTH)
+        assert posted.status_code == 202
+        job = wait_for(client, posted.json())
+        (uploaded,) = job["files"]
+        assert uploaded["status"] == "ingested", uploaded
+        assert uploaded["pages_read"] == uploaded["pages_to_read"] == 1
+        client.delete(f"/reports/{uploaded['report_id']}", headers=AUTH)
