@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ingest.config import ChunkingSettings
 from ingest.models import Chunk, NormalizedDocument, Section, TableSpan
+from ingest.ocr.confidence import lowest_confidence
 from ingest.sections import section_path_at
 from ingest.tables import row_header_text
 
@@ -152,6 +153,7 @@ def _make_chunk(
     start, end = group[0].start, group[-1].end
     page_index = _page_index(page_starts, start)
     page = doc.pages[page_index].number if page_index is not None else None
+    ocr = doc.pages[page_index].ocr if page_index is not None else None
     return Chunk(
         id=f"{report_id}:{ordinal}",
         report_id=report_id,
@@ -163,4 +165,5 @@ def _make_chunk(
         section_path=section_path_at(sections, start),
         page=page,
         header=group[0].header,
+        ocr_confidence=None if ocr is None else lowest_confidence(ocr, start, end),
     )

@@ -14,13 +14,24 @@ from pydantic import BaseModel, Field
 SECTION_SEPARATOR = " > "
 
 
+class OcrSpan(BaseModel):
+    """A line or table cell of the stored text that OCR (文字识别) read, with its confidence."""
+
+    start: int
+    end: int
+    confidence: float = Field(description="the recogniser's score for the line, 0–1")
+
+
 class PageSpan(BaseModel):
     """Where one PDF page (页) or spreadsheet sheet lies in the stored text."""
 
-    number: int | None = Field(description="1-based page number (PDF); None for other formats")
+    number: int | None = Field(description="1-based page number (PDF, image); None for others")
     name: str | None = Field(default=None, description="sheet name (XLSX/XLS)")
     start: int = Field(description="offset of the page's first character in the stored text")
     end: int = Field(description="offset just past the page's last character")
+    ocr: list[OcrSpan] | None = Field(
+        default=None, description="the page's lines as OCR read them; None: read from a text layer"
+    )
 
 
 class TableRowSpan(BaseModel):
@@ -84,10 +95,19 @@ class Chunk(BaseModel):
     header: str | None = Field(
         default=None, description="for table rows: the table header, for embedding and display"
     )
+    ocr_confidence: float | None = Field(
+        default=None,
+        description="read by OCR: the lowest confidence of its lines (0–1); None: a text layer",
+    )
 
     @property
     def section_text(self) -> str:
         return SECTION_SEPARATOR.join(self.section_path)
+
+    @property
+    def from_ocr(self) -> bool:
+        """True where the chunk's page had no text layer and was read by OCR."""
+        return self.ocr_confidence is not None
 
     @property
     def embedding_text(self) -> str:
@@ -151,6 +171,14 @@ class Figure(BaseModel):
     )
     upper: float | None = Field(default=None, description="upper bound of a range, as written")
     in_table: bool = False
+    ocr_confidence: float | None = Field(
+        default=None, description="read by OCR: the confidence of its line; None: a text layer"
+    )
+    uncertain: bool = Field(
+        default=False,
+        description="read by OCR below ingest.ocr.LOW_CONFIDENCE: a glyph may be misread, so an "
+        "answer stating it must say so",
+    )
     position: Position
 
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ingest.loaders.base import LoadedDocument, Page, TableBlock, TextBlock
-from ingest.models import NormalizedDocument, PageSpan, TableRowSpan, TableSpan
+from ingest.loaders.base import LoadedDocument, OcrLine, Page, TableBlock, TextBlock
+from ingest.models import NormalizedDocument, OcrSpan, PageSpan, TableRowSpan, TableSpan
 from ingest.sections import heading_kind
 from ingest.tables import CELL_SEPARATOR, combine_header_rows, is_table_like
 
@@ -52,8 +52,15 @@ def normalize_document(doc: LoadedDocument) -> NormalizedDocument:
         page_text, page_tables = _render_page(page, offset, running)
         if index < len(doc.pages) - 1:
             page_text += "\n"
+        ocr = None if page.ocr_lines is None else locate_lines(page_text, page.ocr_lines, offset)
         pages.append(
-            PageSpan(number=page.number, name=page.name, start=offset, end=offset + len(page_text))
+            PageSpan(
+                number=page.number,
+                name=page.name,
+                start=offset,
+                end=offset + len(page_text),
+                ocr=ocr,
+            )
         )
         parts.append(page_text)
         tables.extend(page_tables)
@@ -203,6 +210,23 @@ def _render_page(page: Page, offset: int, running: frozenset[str]) -> tuple[str,
         parts.append(text)
         cursor += len(text)
     return "\n".join(parts), tables
+
+
+def locate_lines(page_text: str, lines: list[OcrLine], offset: int) -> list[OcrSpan]:
+    """Where each OCR line or cell lies in its rendered page, searched in order; `offset` is the
+    page's start in the stored text. A line normalisation changed beyond finding is left out
+    (its page is still marked as OCR)."""
+    spans: list[OcrSpan] = []
+    cursor = 0
+    for line in lines:
+        needle = clean_cell(line.text)
+        found = page_text.find(needle, cursor) if needle else -1
+        if found < 0:
+            continue
+        start = offset + found
+        spans.append(OcrSpan(start=start, end=start + len(needle), confidence=line.confidence))
+        cursor = found + len(needle)
+    return spans
 
 
 def clean_cell(cell: str | None) -> str:

@@ -206,7 +206,7 @@ class ReportStore:
 # -- the mapping between records and Chroma's flat metadata --------------------------------------
 
 
-def _chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
+def _chunk_metadata(chunk: Chunk) -> dict[str, str | int | float]:
     return {
         "report_id": chunk.report_id,
         "ordinal": chunk.ordinal,
@@ -216,6 +216,7 @@ def _chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
         "section_path": json.dumps(chunk.section_path, ensure_ascii=False),
         "page": chunk.page if chunk.page is not None else -1,
         "header": chunk.header or "",
+        "ocr_confidence": chunk.ocr_confidence if chunk.ocr_confidence is not None else -1.0,
     }
 
 
@@ -232,7 +233,13 @@ def _chunk_from(chunk_id: str, text: str | None, meta: Any) -> Chunk:
         section_path=json.loads(meta["section_path"]),
         page=page if page >= 0 else None,
         header=meta["header"] or None,
+        # chunks stored before OCR existed have no such key
+        ocr_confidence=_ocr_confidence(meta.get("ocr_confidence", -1.0)),
     )
+
+
+def _ocr_confidence(value: Any) -> float | None:
+    return float(value) if float(value) >= 0 else None
 
 
 def _report_json(report: Report) -> str:

@@ -19,6 +19,7 @@ from rich.table import Table
 
 from eval.cli_command import register_eval_command
 from eval.loro_command import register_training_commands
+from ingest.ocr.progress import OcrProgress, on_ocr_page
 from ingest.pipeline import FileResult, expand_paths, ingest_paths
 from service import queries
 from service.config import ServiceSettings
@@ -44,7 +45,8 @@ def _context() -> ServiceContext:
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="report files or folders")],
 ) -> None:
-    """Ingest report files (TXT/MD/HTML/PDF/DOCX/XLSX/XLS) or folders of them into the store."""
+    """Ingest report files (TXT/MD/HTML/PDF/DOCX/XLSX/XLS, DOC/WPS/ET, scans as PDF/PNG/JPG/TIF)
+    or folders of them into the store."""
     ctx = _context()
     files = list(expand_paths(paths))
     if not files:
@@ -59,13 +61,21 @@ def ingest(
     )
     with Progress(*columns, console=err, transient=True) as progress:
         task = progress.add_task("ingesting", total=len(files))
+        pages = progress.add_task("OCR", total=None, visible=False)  # a scan's pages, seconds each
 
         def advance(result: FileResult) -> None:
             if result.error:
                 progress.console.print(f"[red]error[/red] {result.error}", highlight=False)
             progress.update(task, advance=1, description=result.path.name)
+            progress.update(pages, visible=False)
 
-        summary = ingest_paths(files, ctx.settings.ingest, ctx.store, ctx.embedder, advance)
+        def read_page(page: OcrProgress) -> None:
+            description = f"{page.path.name}: OCR pages"
+            progress.update(pages, total=page.total, completed=page.done, description=description)
+            progress.update(pages, visible=True)
+
+        with on_ocr_page(read_page):
+            summary = ingest_paths(files, ctx.settings.ingest, ctx.store, ctx.embedder, advance)
     _print_summary(summary.results, time.perf_counter() - started)
     if summary.failed:
         raise typer.Exit(1)

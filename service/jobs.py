@@ -19,6 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from ingest.ocr.progress import OcrProgress, on_ocr_page
 from ingest.pipeline import expand_paths, ingest_file
 from service.context import ServiceContext
 
@@ -36,6 +37,8 @@ class JobFile(BaseModel):
     report_id: str | None = None
     title: str | None = None
     error: str | None = Field(default=None, description="why it was rejected or failed")
+    pages_read: int | None = Field(default=None, description="pages OCR has read so far (a scan)")
+    pages_to_read: int | None = Field(default=None, description="pages of the file OCR reads")
 
 
 class Job(BaseModel):
@@ -177,7 +180,11 @@ class Jobs:
             if self._stopping:
                 return
             self._update(job_id, index, status="running")
-            with self.write_lock:
+
+            def read_page(page: OcrProgress, index: int = index) -> None:
+                self._update(job_id, index, pages_read=page.done, pages_to_read=page.total)
+
+            with self.write_lock, on_ocr_page(read_page):
                 result = ingest_file(path, ctx.settings.ingest, ctx.store, ctx.embedder)
             report = result.report
             self._update(

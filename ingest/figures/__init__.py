@@ -46,6 +46,7 @@ from ingest.figures.tables import (
 )
 from ingest.figures.units import AMOUNT_UNITS, NUMBER, PERCENT_UNITS
 from ingest.models import Figure, Report
+from ingest.ocr.confidence import LOW_CONFIDENCE, lowest_confidence
 from ingest.positions import Locator
 
 __all__ = [
@@ -100,4 +101,25 @@ def extract_figures(report: Report) -> list[Figure]:
         if start > cursor:
             figures += prose_figures(text, context, cursor, start, locator, in_table=False)
         cursor = max(cursor, end)
-    return sorted(figures, key=lambda f: f.position.start)
+    return sorted(_with_ocr_confidence(report, figures), key=lambda f: f.position.start)
+
+
+def _with_ocr_confidence(report: Report, figures: list[Figure]) -> list[Figure]:
+    """Figures on OCR pages carry their line's confidence, and `uncertain` below the threshold."""
+    pages = [page for page in report.pages if page.ocr is not None]
+    if not pages:
+        return figures
+    marked = []
+    for figure in figures:
+        start, end = figure.position.start, figure.position.end
+        page = next((p for p in pages if p.start <= start < p.end), None)
+        if page is None or page.ocr is None:
+            marked.append(figure)
+            continue
+        confidence = lowest_confidence(page.ocr, start, end)
+        marked.append(
+            figure.model_copy(
+                update={"ocr_confidence": confidence, "uncertain": confidence < LOW_CONFIDENCE}
+            )
+        )
+    return marked

@@ -19,9 +19,11 @@ from ingest.errors import (
 from ingest.loaders.base import Block, LoadedDocument, Page, TableBlock, TextBlock
 from ingest.loaders.docx import load_docx
 from ingest.loaders.html import load_html
+from ingest.loaders.image import load_image
+from ingest.loaders.legacy import load_doc, load_et, load_legacy_xls, load_wps
 from ingest.loaders.pdf import OCR_DETAIL, load_pdf
 from ingest.loaders.text import load_text
-from ingest.loaders.xlsx import load_xls, load_xlsx
+from ingest.loaders.xlsx import load_xlsx
 
 __all__ = [
     "SUPPORTED_EXTENSIONS",
@@ -44,7 +46,17 @@ _LOADERS: dict[str, Loader] = {
     ".pdf": load_pdf,
     ".docx": load_docx,
     ".xlsx": load_xlsx,
-    ".xls": load_xls,
+    ".xls": load_legacy_xls,
+    # converted by LibreOffice (ingest.loaders.legacy)
+    ".doc": load_doc,
+    ".wps": load_wps,
+    ".et": load_et,
+    # read by OCR (ingest.ocr)
+    ".png": load_image,
+    ".jpg": load_image,
+    ".jpeg": load_image,
+    ".tif": load_image,
+    ".tiff": load_image,
 }
 SUPPORTED_EXTENSIONS: frozenset[str] = frozenset(_LOADERS)
 
@@ -95,7 +107,7 @@ def _check_container(path: Path, head: bytes, loader: Loader) -> Loader:
         if _ENCRYPTED_PACKAGE in head or _ENCRYPTED_PACKAGE in path.read_bytes():
             raise EncryptedDocumentError(path, "the Office file is password-protected")
         raise CorruptDocumentError(path, "a legacy binary Office file; save it as .docx/.xlsx")
-    if loader is load_xls:
+    if loader is load_legacy_xls:
         if head.startswith(_ZIP_MAGIC):
             return load_xlsx  # an .xlsx saved with the old extension
         if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):

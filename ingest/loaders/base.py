@@ -35,12 +35,22 @@ Block = TextBlock | TableBlock
 
 
 @dataclass(frozen=True)
+class OcrLine:
+    """A line of running text or a table cell as OCR read it, with the recogniser's confidence."""
+
+    text: str
+    confidence: float  # 0–1
+
+
+@dataclass(frozen=True)
 class Page:
     """One page (PDF), sheet (XLSX/XLS) or the whole document (other formats)."""
 
     blocks: list[Block]
     number: int | None = None  # 1-based PDF page number; None where pages do not exist
     name: str | None = None  # sheet name for spreadsheets
+    # Set where the page was read by OCR: its lines and cells in text order, with confidence.
+    ocr_lines: list[OcrLine] | None = None
 
 
 @dataclass(frozen=True)

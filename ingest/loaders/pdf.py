@@ -7,6 +7,9 @@ Two choices here differ from pdfplumber's defaults, both found on the Putuo repo
 - Table cells are read from pdfplumber's cell boxes directly, so a cell covered by a merged cell
   (reported as None by `Table.extract`) takes the text of the cell that covers it, whether that
   cell spans from the left or from above.
+
+A page with no text layer but an image (a scan) is read by OCR (`ingest.ocr`); a page with any
+text layer never is, so a mixed file is OCRed only on its image pages.
 """
 
 from __future__ import annotations
@@ -19,7 +22,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pdfplumber
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.page import Page as PlumberPage
 from pdfplumber.utils.text import extract_text
@@ -31,7 +37,11 @@ from ingest.loaders.cells import CJK_CLASS, count_header_rows, drop_blank_rows, 
 Char = dict[str, Any]
 BBox = tuple[float, float, float, float]
 
-OCR_DETAIL = "no text layer on any page; an image-only scan needs OCR"
+OCR_DETAIL = "no text layer on any page, and OCR found no text in its images"
+# A page image is OCRed at 144 dpi (scale 2), the resolution the corpus scans were made at; an
+# embedded scan of at least this resolution is read as stored instead of re-rendered.
+_RENDER_SCALE = 2.0
+_MIN_IMAGE_SHARE = 0.3  # an image page: no text layer, and a picture over this share of the page
 # A one-column "table" is a frame drawn around text (a boxed table of contents): read it as text.
 _MIN_TABLE_COLUMNS = 2
 _SPACE_NEXT_TO_CJK = re.compile(rf"(?<=[{CJK_CLASS}])\s+|\s+(?=[{CJK_CLASS}])")
@@ -50,19 +60,74 @@ def load_pdf(path: Path) -> LoadedDocument:
     with pdf:
         metadata = _read_metadata(pdf.metadata)
         cover_title: str | None = None
-        pages: list[Page] = []
-        carried: list[list[str]] | None = None
+        read: list[Page | None] = []  # None: an image page, read by OCR below
         for number, plumber_page in enumerate(pdf.pages, start=1):
             chars = [_on_baseline(char) for char in plumber_page.chars]
-            if number == 1:
-                cover_title = read_cover_title(chars)
-            blocks, carried = _link_continuation(read_blocks(plumber_page, chars), carried)
-            pages.append(Page(blocks=blocks, number=number))
+            if _is_image_page(plumber_page, chars):
+                read.append(None)
+            else:
+                if number == 1:
+                    cover_title = read_cover_title(chars)
+                read.append(Page(blocks=read_blocks(plumber_page, chars), number=number))
             plumber_page.close()  # free the page's parsed objects: long reports stay small
+    scanned = [number for number, page in enumerate(read, start=1) if page is None]
+    by_ocr = {page.number: page for page in _ocr_pages(path, scanned)} if scanned else {}
+    pages = _link_pages([page or by_ocr[number] for number, page in enumerate(read, start=1)])
     if not any(page.blocks for page in pages):
         raise EmptyDocumentError(path, OCR_DETAIL)
     title = cover_title or metadata.get("pdf_title")
     return LoadedDocument(path=path, format="pdf", pages=pages, title=title, metadata=metadata)
+
+
+def _link_pages(pages: list[Page]) -> list[Page]:
+    linked = []
+    carried: list[list[str]] | None = None
+    for page in pages:
+        blocks, carried = _link_continuation(page.blocks, carried)
+        linked.append(dataclasses.replace(page, blocks=blocks))
+    return linked
+
+
+def _is_image_page(page: PlumberPage, chars: list[Char]) -> bool:
+    if any(char["text"].strip() for char in chars):
+        return False
+    area = float(page.width * page.height) or 1.0
+    covered = sum(
+        max(0.0, float(image["x1"] - image["x0"])) * max(0.0, float(image["bottom"] - image["top"]))
+        for image in page.images
+    )
+    return covered / area >= _MIN_IMAGE_SHARE
+
+
+def _ocr_pages(path: Path, numbers: list[int]) -> list[Page]:
+    from ingest.ocr import read_pages  # here, not at the top: see ingest.ocr
+
+    document = pdfium.PdfDocument(path)
+    try:
+        return read_pages(path, numbers, lambda number: page_image(document[number - 1]))
+    finally:
+        document.close()
+
+
+def page_image(page: pdfium.PdfPage) -> np.ndarray:
+    """The page as an RGB image for OCR: its one full-page scan as stored when that is sharp
+    enough and upright (the scanner's own pixels), else the page rendered at 144 dpi."""
+    width, height = page.get_size()
+    images = list(page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=1))
+    if len(images) == 1 and page.get_rotation() == 0:
+        image = images[0]
+        left, bottom, right, top = image.get_bounds()
+        matrix = image.get_matrix().get()
+        upright = matrix[0] > 0 and matrix[3] > 0 and matrix[1] == 0 and matrix[2] == 0
+        pixels_wide = image.get_px_size()[0]
+        full = (right - left) * (top - bottom) >= 0.9 * width * height
+        if upright and full and pixels_wide >= _RENDER_SCALE * width * 0.75:
+            try:
+                return np.asarray(image.get_bitmap(render=False).to_pil().convert("RGB"))
+            except pdfium.PdfiumError:
+                pass  # a filter pdfium cannot decode raw: render the page instead
+    bitmap = page.render(scale=_RENDER_SCALE)
+    return np.asarray(bitmap.to_pil().convert("RGB"))
 
 
 def _is_encryption_error(exc: BaseException) -> bool:

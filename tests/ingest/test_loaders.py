@@ -272,13 +272,12 @@ def bad_files(folder: Path) -> list[tuple[Path, type[IngestError], str]]:
     return [
         (files.make_empty(folder), EmptyDocumentError, "empty"),
         (files.make_blank_txt(folder), EmptyDocumentError, "no text"),
-        (files.make_scanned_pdf(folder), EmptyDocumentError, "OCR"),
         (corrupt_pdf, CorruptDocumentError, "PDF"),
         (corrupt_docx, CorruptDocumentError, "Package not found"),
         (corrupt_xlsx, CorruptDocumentError, "zip"),
         (files.make_legacy_docx(folder), CorruptDocumentError, "legacy"),
         (files.make_encrypted_pdf(folder, FINANCE), EncryptedDocumentError, "password"),
-        (png, UnsupportedFormatError, ".png"),
+        (png, EmptyDocumentError, "OCR found no text"),  # a blank picture (tests/ingest/test_ocr)
         (odt, UnsupportedFormatError, ".odt"),
         (folder / "missing.pdf", IngestError, "No such file"),
     ]
