@@ -31,11 +31,12 @@ def numbered_passages(citations: list[Citation]) -> list[Passage]:
 
 def passages_block(passages: list[Passage], citations: list[Citation]) -> str:
     """The passages as the prompt shows them: number, where it is from, the text."""
-    lines = []
+    blocks = []
     for passage, citation in zip(passages, citations, strict=True):
         where = " > ".join(citation.section_path) or citation.title
-        lines.append(f"[{passage.number}]({where}){passage.text}")
-    return "\n".join(lines)
+        page = f" 第{citation.page}页" if citation.page else ""
+        blocks.append(f"[{passage.number}] 出处:{where}{page}\n原文:{passage.text}")
+    return "\n\n".join(blocks)
 
 
 def read_answer(model: ChatModel, extractive: Answer) -> GeneratedAnswer:
@@ -63,7 +64,7 @@ def read_answer(model: ChatModel, extractive: Answer) -> GeneratedAnswer:
     # The question's own numbers (a year asked about) and numbers the extractive answer computed
     # from its quotes may be stated without a passage; nothing else may.
     allowed = numbers_in(extractive.question) | set(extractive.computed)
-    checked = check_reply(reply, passages, stated_figures(extractive.answer), allowed)
+    checked = check_reply(reply, passages, stated_figures(extractive.answer)[:1], allowed)
     generation.dropped = [DroppedSentence(text=d.text, reason=d.reason) for d in checked.dropped]
     if checked.fallback is not None:
         generation.reason = checked.fallback

@@ -4,8 +4,9 @@ Pure functions, no model: `parse_reply` splits a reply into sentences with their
 `check_reply` keeps a sentence only if it cites passages that were given and every number it
 states is in a cited passage after unit normalisation — figures only from the passages the
 extractive path accepted (`anchored`), so text that merely sat nearby (or tries to instruct the
-model) can never supply a figure. The reply as a whole stands only if it still states every figure
-of the extractive answer; otherwise the caller falls back to that answer.
+model) can never supply a figure. The reply as a whole stands only if it still states the
+extractive answer's leading figure and cites every passage it accepted; otherwise the caller
+falls back to that answer.
 """
 
 from __future__ import annotations
@@ -126,7 +127,8 @@ def check_reply(
     allowed: Collection[str] = (),
 ) -> CheckedReply:
     """Every sentence checked; the reply falls back when nothing passes, when it refuses, or
-    when the kept sentences no longer state a `required` figure (the extractive answer's)."""
+    when the kept sentences lose part of the extractive answer: a `required` figure (its leading
+    one) no longer stated, or an anchored passage (one part of the answer) no longer cited."""
     if not reply.strip():
         return CheckedReply(fallback="the model returned nothing")
     if len(reply) > MAX_REPLY_CHARS:
@@ -150,5 +152,16 @@ def check_reply(
     if missing:
         return CheckedReply(
             kept, dropped, "the verified sentences leave out " + ", ".join(dict.fromkeys(missing))
+        )
+    uncited = sorted(
+        {p.number for p in passages if p.anchored} - {n for s in kept for n in s.cites}
+    )
+    if uncited:
+        return CheckedReply(
+            kept,
+            dropped,
+            "the verified sentences cite no "
+            + ", ".join(f"[{n}]" for n in uncited)
+            + " (a part of the answer is lost)",
         )
     return CheckedReply(kept, dropped)

@@ -7,10 +7,10 @@ from dataclasses import replace
 
 import pytest
 
+from eval.scripted_model import ScriptedLLM, quote_every_passage, run_scripted_llm
 from ingest.pipeline import IngestSummary
 from service.config import LLMSettings
 from service.context import ServiceContext
-from tests.generative.scripted_llm import ScriptedLLM, quote_every_passage, run_scripted_llm
 
 SHARED = ("store", "embedder", "segmenter", "retriever", "scorer")
 

@@ -91,10 +91,19 @@ def test_context_passages_never_supply_a_figure() -> None:
 
 def test_failing_sentences_are_dropped_and_the_rest_stands() -> None:
     required = stated_figures("年初预算安排1,670.62万元。")
-    checked = check_reply("年初预算安排1,670.62万元[1]。完成率95%[2]。", PASSAGES, required)
+    reply = "年初预算安排1,670.62万元[1]。基本支出1,600.00万元[1]。"
+    checked = check_reply(reply, PASSAGES[:1], required)
     assert checked.fallback is None
     assert checked.text == "年初预算安排1,670.62万元。"
-    assert [d.reason for d in checked.dropped] == ["states 95%, which no cited passage holds"]
+    assert [d.reason for d in checked.dropped] == [
+        "states 1,600.00万元, which no cited passage holds"
+    ]
+
+
+def test_a_reply_that_loses_a_part_of_the_answer_falls_back() -> None:
+    required = stated_figures("年初预算安排1,670.62万元。")
+    checked = check_reply("年初预算安排1,670.62万元[1]。完成率95%[2]。", PASSAGES, required)
+    assert checked.fallback == "the verified sentences cite no [2] (a part of the answer is lost)"
 
 
 @pytest.mark.parametrize(

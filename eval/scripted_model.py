@@ -1,4 +1,5 @@
-"""A real OpenAI-compatible chat server on 127.0.0.1 with scripted replies, for generative tests.
+"""A real OpenAI-compatible chat server on 127.0.0.1 with scripted replies: the stand-in model of
+the generative tests and of `reportqa eval-generative` (no model weights on this machine).
 
 `POST /v1/chat/completions` hands the request's messages to the current `script` and answers with
 what it returns: text (a proper completion), `Sleep(seconds, then)` (a slow model), or `Raw(body)`
@@ -7,7 +8,9 @@ what it returns: text (a proper completion), `Sleep(seconds, then)` (a slow mode
 
 from __future__ import annotations
 
+import asyncio
 import re
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,9 +21,16 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from tests.live import free_port
 
-PASSAGE_LINE = re.compile(r"^\[(\d+)\]\([^)]*\)(.*)$", re.M)
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+PASSAGE = re.compile(
+    r"^\[(\d+)\] 出处:[^\n]*\n原文:(.*?)(?=\n\n\[\d+\] 出处:|\n\n问题:|\Z)", re.M | re.S
+)
 
 
 @dataclass(frozen=True)
@@ -45,7 +55,7 @@ def user_text(messages: list[dict[str, Any]]) -> str:
 
 def passages_of(messages: list[dict[str, Any]]) -> dict[int, str]:
     """The numbered passages of a reader prompt, as the model sees them."""
-    return {int(m[1]): m[2] for m in PASSAGE_LINE.finditer(user_text(messages))}
+    return {int(m[1]): m[2] for m in PASSAGE.finditer(user_text(messages))}
 
 
 def quote_every_passage(messages: list[dict[str, Any]]) -> str:
@@ -87,8 +97,6 @@ def build_app(state: ScriptedLLM) -> FastAPI:
         reply = state.script(messages)
         if isinstance(reply, Sleep):
             # a thread sleep would hold the event loop; this one lets the client time out
-            import asyncio
-
             await asyncio.sleep(reply.seconds)
             reply = reply.then
         if isinstance(reply, Raw):
