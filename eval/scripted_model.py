@@ -63,6 +63,15 @@ def quote_every_passage(messages: list[dict[str, Any]]) -> str:
     return "".join(f"{text.rstrip('。')}[{n}]。" for n, text in passages_of(messages).items())
 
 
+FACT_LINE = re.compile(r"^\[(\d+)\] (.+)$", re.M)
+
+
+def restate_every_fact(messages: list[dict[str, Any]]) -> str:
+    """The scripted correct summariser: each numbered fact restated verbatim, cited."""
+    facts = FACT_LINE.findall(user_text(messages))
+    return "".join(f"{text.rstrip('。')}[{n}]。" for n, text in facts)
+
+
 def completion(content: str) -> dict[str, Any]:
     return {
         "id": "chatcmpl-scripted",
