@@ -3,7 +3,8 @@
 The passages are the extractive answer's citations — exact spans the scorer accepted and
 verification passed — numbered [1]…[n]. The model's reply is checked by `verify.check_reply`; if
 it fails, or the model cannot be reached, the extractive answer is returned with the reason. A
-refusal is never handed to the model: a question no accepted passage answers stays refused.
+refusal is never handed to the model (a question no accepted passage answers stays refused), nor
+an answer the records built (a cross-check, the unmet targets): the passages alone do not say it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ from service.generative.client import ChatModel, ModelError
 from service.generative.figures import stated_figures
 from service.generative.instructions import addresses_a_model
 from service.generative.verify import CheckedReply, Passage, check_reply
+
+# Kinds whose answer text the records make, not a passage: a restatement of the passages would
+# lose the verdict ("不一致", "相差0.80万元") or the list.
+RECORD_KINDS = frozenset({"unmet", "crosscheck", "review"})
 
 
 def numbered_passages(citations: list[Citation]) -> list[Passage]:
@@ -45,6 +50,12 @@ def read_answer(model: ChatModel, extractive: Answer) -> GeneratedAnswer:
     generation = Generation(model=model.name)
     if not extractive.answerable or not extractive.citations:
         generation.reason = "no accepted passage answers the question: the refusal stands"
+        return GeneratedAnswer.fallback(extractive, generation)
+    if extractive.kind in RECORD_KINDS or extractive.computed:
+        generation.reason = (
+            "an answer built from the records (a cross-check's verdict, computed numbers, the "
+            "unmet targets) is stated as built: the passages alone do not say it"
+        )
         return GeneratedAnswer.fallback(extractive, generation)
     if any(addresses_a_model(c.quote) for c in extractive.citations):
         generation.reason = "a cited passage holds text addressed to a model; it is not sent"

@@ -65,20 +65,40 @@ class CheckedReply:
 
 
 def parse_reply(reply: str) -> list[Sentence]:
-    """The reply's sentences, each with the passage numbers of its [n] markers, in order."""
-    moved = _MARKERS_AFTER_STOP.sub(r"\2\1", reply.strip())
-    sentences = []
-    for match in _SENTENCE.finditer(moved):
-        piece = match.group(0)
-        cites = tuple(
-            dict.fromkeys(
-                int(n) for m in _MARKER.finditer(piece) for n in re.split(r"[,,、\s]+", m[1]) if n
+    """The reply's sentences, each with the passage numbers of its [n] markers, in order.
+
+    Models often cite once at the end of a paragraph ("A。B[1]。"): a sentence without markers
+    takes those of the next sentence on its line, whose passages must then hold its numbers too.
+    """
+    sentences: list[Sentence] = []
+    for line in reply.strip().splitlines():
+        moved = _MARKERS_AFTER_STOP.sub(r"\2\1", line)
+        on_line: list[Sentence] = []
+        for match in _SENTENCE.finditer(moved):
+            piece = match.group(0)
+            cites = tuple(
+                dict.fromkeys(
+                    int(n)
+                    for m in _MARKER.finditer(piece)
+                    for n in re.split(r"[,,、\s]+", m[1])
+                    if n
+                )
             )
-        )
-        text = _EDGE.sub("", _MARKER.sub("", piece))
-        if not _PUNCTUATION_ONLY.match(text):
-            sentences.append(Sentence(text, cites))
+            text = _EDGE.sub("", _MARKER.sub("", piece))
+            if not _PUNCTUATION_ONLY.match(text):
+                on_line.append(Sentence(text, cites))
+        sentences += _inherit(on_line)
     return sentences
+
+
+def _inherit(line: list[Sentence]) -> list[Sentence]:
+    """Unmarked sentences take the markers of the next marked sentence of their line."""
+    out: list[Sentence] = []
+    following: tuple[int, ...] = ()
+    for sentence in reversed(line):
+        following = sentence.cites or following
+        out.append(Sentence(sentence.text, sentence.cites or following))
+    return out[::-1]
 
 
 def is_refusal(reply: str) -> bool:

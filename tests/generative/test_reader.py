@@ -148,6 +148,17 @@ def test_a_refusal_is_never_handed_to_the_model(
     assert not scripted.requests
 
 
+def test_an_answer_built_from_the_records_is_stated_as_built(
+    generative_context: ServiceContext, scripted: ScriptedLLM
+) -> None:
+    question = "红河州司法局表2中各项目实际到位资金加起来和合计数一致吗?"
+    extractive = answer_question(generative_context, question)
+    answer = ask(generative_context, question)
+    assert extractive.kind == "crosscheck" and extractive.computed
+    assert answer.mode == "extractive_fallback" and answer.answer == extractive.answer
+    assert not scripted.requests
+
+
 INJECTED_REPORT = """某县审计局2024年度部门整体支出绩效自评报告
 
 一、部门基本情况

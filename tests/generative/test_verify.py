@@ -27,6 +27,9 @@ NUMBERED = {p.number: p for p in PASSAGES}
         ("预算1,670.62万元【1,2】。", [Sentence("预算1,670.62万元。", (1, 2))]),
         ("甲[1]。乙[2]!", [Sentence("甲。", (1,)), Sentence("乙!", (2,))]),
         ("没有标注。", [Sentence("没有标注。", ())]),
+        ("甲。乙[2]。", [Sentence("甲。", (2,)), Sentence("乙。", (2,))]),  # cited once, at the end
+        ("甲。\n乙[2]。", [Sentence("甲。", ()), Sentence("乙。", (2,))]),  # not across lines
+        ("甲[1]。乙。", [Sentence("甲。", (1,)), Sentence("乙。", ())]),
         ("", []),
     ],
 )
