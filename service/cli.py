@@ -38,7 +38,12 @@ err = Console(stderr=True)
 
 
 def _context() -> ServiceContext:
-    return ServiceContext(ServiceSettings.from_env())
+    try:
+        settings = ServiceSettings.from_env()
+    except ValueError as exc:  # a setting that cannot be read: say which, in one line
+        err.print(f"error: {exc}", highlight=False, markup=False, soft_wrap=True)
+        raise typer.Exit(2) from exc
+    return ServiceContext(settings)
 
 
 @app.command()
