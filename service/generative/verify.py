@@ -2,7 +2,8 @@
 
 Pure functions, no model: `parse_reply` splits a reply into sentences with their [n] markers;
 `check_reply` keeps a sentence only if it cites passages that were given and every number it
-states is in a cited passage after unit normalisation — figures only from the passages the
+states is in a cited passage after unit normalisation, not labelled with what the passage states
+for another figure (基本支出 and 项目支出 swapped) — figures only from the passages the
 extractive path accepted (`anchored`), so text that merely sat nearby (or tries to instruct the
 model) can never supply a figure. The reply as a whole stands only if it still states the
 extractive answer's leading figure and cites every passage it accepted; otherwise the caller

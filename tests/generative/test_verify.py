@@ -127,3 +127,34 @@ def test_replies_that_fall_back(reply: str, reason: str) -> None:
     required = stated_figures("年初预算安排1,670.62万元。")
     checked = check_reply(reply, PASSAGES, required)
     assert checked.fallback is not None and checked.fallback.startswith(reason), checked.fallback
+
+
+SPLIT = "本年支出合计2940.05万元,其中:基本支出2336.91万元,占79.49%;项目支出603.14万元,占20.51%;"
+
+
+@pytest.mark.parametrize(
+    ("stated", "source", "same"),
+    [
+        ("其中基本支出80.00万元", BUDGET, False),  # 80.00万元 is the project spending
+        ("项目支出为1,590.62万元", BUDGET, False),
+        ("项目支出80.00万元", BUDGET, True),
+        ("项目支出共计80.00万元", BUDGET, True),
+        ("年初预算1,670.62万元", BUDGET, True),
+        ("预算总额为1,670.62万元", BUDGET, True),  # a paraphrase naming no other figure
+        ("基本支出占79.49%", SPLIT, True),  # a share belongs to the figure before it
+        ("项目支出占79.49%", SPLIT, False),
+        ("支出合计2940.05万元", SPLIT, True),
+    ],
+)
+def test_a_figure_given_another_figures_label_is_misattributed(
+    stated: str, source: str, same: bool
+) -> None:
+    (figure,) = stated_figures(stated)
+    assert supports(figure, stated_figures(source)) is same
+
+
+def test_a_swapped_pair_of_figures_falls_back() -> None:
+    required = stated_figures("年初预算安排1,670.62万元。")
+    reply = "年初预算安排1,670.62万元,其中基本支出80.00万元、项目支出1,590.62万元[1]。"
+    checked = check_reply(reply, PASSAGES[:1], required)
+    assert checked.fallback is not None and "80.00万元" in checked.fallback
