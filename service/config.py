@@ -22,6 +22,8 @@ class LLMSettings:
     api_key: str = "none"  # local servers take any key; the client refuses an empty one
     timeout_seconds: float = 30.0
     retries: int = 1
+    # The chooser is asked when the best two accepted candidates score closer than this.
+    chooser_margin: float = 0.05
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> LLMSettings | None:
@@ -41,6 +43,7 @@ class LLMSettings:
             api_key=env.get("REPORTQA_LLM_API_KEY") or cls.api_key,
             timeout_seconds=float(env.get("REPORTQA_LLM_TIMEOUT", cls.timeout_seconds)),
             retries=int(env.get("REPORTQA_LLM_RETRIES", cls.retries)),
+            chooser_margin=float(env.get("REPORTQA_LLM_CHOOSER_MARGIN", cls.chooser_margin)),
         )
 
 

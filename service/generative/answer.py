@@ -35,6 +35,9 @@ class Generation(BaseModel):
     sentences: list[GeneratedSentence] = Field(default_factory=list)
     dropped: list[DroppedSentence] = Field(default_factory=list)
     generate_ms: float = 0.0
+    chooser: str | None = Field(
+        default=None, description="what the chooser did, when the scorer was unsure"
+    )
 
 
 class GeneratedAnswer(Answer):

@@ -1,5 +1,6 @@
-"""One ask with the optional model: extractive first, then the reader (and the resolver in a
-conversation) when `REPORTQA_LLM_BASE_URL` is set. Without it, exactly the extractive path."""
+"""One ask with the optional model: extractive first, then the chooser (when the scorer is unsure)
+and the reader (and the resolver in a conversation) when `REPORTQA_LLM_BASE_URL` is set. Without
+it, exactly the extractive path."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from service.context import ServiceContext
 from service.conversation.followup import Resolution, Topic
 from service.conversation.session import resolve_in, topic_after
 from service.generative.answer import GeneratedAnswer
+from service.generative.chooser import choose_with_model
 from service.generative.client import ChatModel, chat_model
 from service.generative.reader import read_answer
 from service.generative.resolver import resolve_with_model
@@ -25,9 +27,15 @@ def ask(
     passes verification."""
     extractive = answer_question(ctx, question, report=report, top_k=top_k)
     model = configured_model(ctx)
-    if model is None:
+    if model is None or ctx.settings.llm is None:
         return GeneratedAnswer.extractive(extractive)
-    return read_answer(model, extractive)
+    chosen, note = choose_with_model(
+        ctx, model, extractive, report, ctx.settings.llm.chooser_margin
+    )
+    answer = read_answer(model, chosen)
+    if answer.generation is not None:
+        answer.generation.chooser = note
+    return answer
 
 
 def ask_in_conversation(

@@ -12,11 +12,11 @@ import time
 from pydantic import BaseModel, Field
 
 from ingest.models import Report
-from ingest.sections import section_path_at
 from prompts import load_prompt
 from service.answering.answer import Citation
 from service.answering.verify import numbers_in, verify_answer
 from service.generative.answer import AnswerMode, DroppedSentence, GeneratedSentence, Generation
+from service.generative.citations import citation_of
 from service.generative.client import ChatModel, ModelError
 from service.generative.instructions import addresses_a_model
 from service.generative.summary_facts import summary_facts
@@ -47,19 +47,6 @@ class ReportSummary(BaseModel):
     generation: Generation | None = None
 
 
-def _citation(report: Report, start: int, end: int) -> Citation:
-    page = next((p.number for p in report.pages if p.start <= start < p.end), None)
-    return Citation(
-        report_id=report.id,
-        title=report.title,
-        section_path=section_path_at(report.sections, start),
-        page=page,
-        start=start,
-        end=end,
-        quote=report.text[start:end],
-    )
-
-
 def extractive_summary(report: Report, records: ReportRecords) -> ReportSummary:
     """The facts as lines, each citing its spans; a fact whose figures fail verification is
     left out (it cannot happen for figures read from the text, and must never show if it does)."""
@@ -68,7 +55,7 @@ def extractive_summary(report: Report, records: ReportRecords) -> ReportSummary:
     computed: set[str] = set()
     labels: dict[str, str] = {}
     for fact in summary_facts(report, records):
-        cited = [_citation(report, s, e) for s, e in fact.spans]
+        cited = [citation_of(report, s, e) for s, e in fact.spans]
         if verify_answer(fact.text, cited, lambda _: report.text, allowed=fact.computed):
             continue
         labels[fact.topic] = fact.label
