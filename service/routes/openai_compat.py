@@ -65,7 +65,7 @@ class ChatMessage(BaseModel):
 
 class ChatRequest(BaseModel):
     """The OpenAI chat request; sampling options are accepted and ignored (answers are
-    extractive, the same every time)."""
+    extractive, or written by the configured model at temperature 0 and verified)."""
 
     model_config = ConfigDict(extra="allow")
     model: str = MODEL_ID
