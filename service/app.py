@@ -13,7 +13,7 @@ from service.context import ServiceContext
 from service.conversation.session import Conversations, TopicCache
 from service.errors import install_error_handlers
 from service.jobs import Jobs, start
-from service.routes import admin, ask, openai_compat, page, reports, search, stream
+from service.routes import admin, ask, openai_compat, page, reports, search, stream, summary
 
 
 def create_app(
@@ -54,6 +54,7 @@ def create_app(
     app.include_router(search.router)
     app.include_router(stream.router)
     app.include_router(reports.router)
+    app.include_router(summary.router)
     app.include_router(admin.router)
     app.include_router(openai_compat.router)
     page.install(app)

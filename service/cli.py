@@ -1,5 +1,5 @@
-"""The `reportqa` command line: ingest, reports, search, ask, check, indicators, serve, eval —
-over the same functions as HTTP.
+"""The `reportqa` command line: ingest, reports, search, ask, check, indicators, summary, serve,
+eval — over the same functions as HTTP.
 
 This module sits above every package and nothing imports it.
 """
@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from eval.cli_command import register_eval_command
+from eval.generative_command import register_generative_command
 from eval.loro_command import register_training_commands
 from ingest.ocr.progress import OcrProgress, on_ocr_page
 from ingest.pipeline import FileResult, expand_paths, ingest_paths
@@ -38,7 +39,12 @@ err = Console(stderr=True)
 
 
 def _context() -> ServiceContext:
-    return ServiceContext(ServiceSettings.from_env())
+    try:
+        settings = ServiceSettings.from_env()
+    except ValueError as exc:  # a setting that cannot be read: say which, in one line
+        err.print(f"error: {exc}", highlight=False, markup=False, soft_wrap=True)
+        raise typer.Exit(2) from exc
+    return ServiceContext(settings)
 
 
 @app.command()
@@ -166,14 +172,20 @@ def ask(
     report: Annotated[str | None, typer.Option(help="report id or ingested file path")] = None,
 ) -> None:
     """Answer a question with cited passages (section path, page, quote)."""
-    from service.answering.pipeline import answer_question
+    from service.generative.asking import ask as ask_question
 
     try:
-        answer = answer_question(_context(), question, report=report)
+        answer = ask_question(_context(), question, report=report)
     except ServiceError as exc:
         err.print(f"error: {exc.message}")
         raise typer.Exit(2) from exc
     out.print(f"[bold]{answer.answer}[/bold]", highlight=False)
+    if answer.generation is not None:
+        how = (
+            "由模型撰写并逐句核对" if answer.mode == "generative" else "模型回答未通过核对,改用摘录"
+        )
+        reason = f"({answer.generation.reason})" if answer.generation.reason else ""
+        out.print(f"[dim]{how}{reason}[/dim]", highlight=False)
     if answer.computed:
         out.print(
             f"计算所得(由下列引文中的数字算出): {', '.join(answer.computed)}", highlight=False
@@ -375,6 +387,32 @@ def indicators(
 
 
 @app.command()
+def summary(
+    report: Annotated[str, typer.Argument(help="report id, id prefix or ingested file path")],
+    as_json: Annotated[bool, typer.Option("--json", help="the full summary as JSON")] = False,
+) -> None:
+    """Summarise a report: budget, spending, execution rate, unmet targets, findings, cited."""
+    from service.routes.summary import summarize_report
+
+    try:
+        summarized = summarize_report(_context(), report)
+    except ServiceError as exc:
+        err.print(f"error: {exc.message}")
+        raise typer.Exit(2) from exc
+    if as_json:
+        out.print_json(summarized.model_dump_json())
+        return
+    out.print(f"[bold]{summarized.title}[/bold]", highlight=False)
+    out.print(summarized.summary, highlight=False)
+    if summarized.generation is not None and summarized.generation.reason:
+        out.print(f"[dim]模型摘要未通过核对,改用摘录({summarized.generation.reason})[/dim]")
+    for n, cited in enumerate(summarized.citations, start=1):
+        page = f" 第{cited.page}页" if cited.page else ""
+        out.print(f"[{n}]{page} · {' > '.join(cited.section_path) or '(无章节)'}", highlight=False)
+        out.print("    " + _highlight_numbers(cited.quote, summarized.summary), highlight=False)
+
+
+@app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="default: REPORTQA_HOST or 127.0.0.1")] = None,
     port: Annotated[int | None, typer.Option(help="default: REPORTQA_PORT or 8000")] = None,
@@ -389,6 +427,7 @@ def serve(
 
 
 register_eval_command(app)
+register_generative_command(app)
 register_training_commands(app)
 
 

@@ -13,6 +13,41 @@ DEFAULT_SAMPLE_DIR = Path(__file__).resolve().parent.parent / "eval" / "corpus" 
 
 
 @dataclass(frozen=True)
+class LLMSettings:
+    """An OpenAI-compatible chat endpoint (vLLM, Ollama, llama.cpp, a hosted API) for generative
+    answers, follow-up rewrites and summaries; without one everything stays extractive."""
+
+    base_url: str
+    model: str
+    api_key: str = "none"  # local servers take any key; the client refuses an empty one
+    timeout_seconds: float = 30.0
+    retries: int = 1
+    # The chooser is asked when the best two accepted candidates score closer than this.
+    chooser_margin: float = 0.05
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> LLMSettings | None:
+        """None while `REPORTQA_LLM_BASE_URL` is unset; a base URL without a model is refused."""
+        base_url = env.get("REPORTQA_LLM_BASE_URL", "").strip()
+        if not base_url:
+            return None
+        model = env.get("REPORTQA_LLM_MODEL", "").strip()
+        if not model:
+            raise ValueError(
+                "REPORTQA_LLM_BASE_URL is set but REPORTQA_LLM_MODEL is not: name the model the "
+                "endpoint serves, or unset the base URL to answer extractively"
+            )
+        return cls(
+            base_url=base_url,
+            model=model,
+            api_key=env.get("REPORTQA_LLM_API_KEY") or cls.api_key,
+            timeout_seconds=float(env.get("REPORTQA_LLM_TIMEOUT", cls.timeout_seconds)),
+            retries=int(env.get("REPORTQA_LLM_RETRIES", cls.retries)),
+            chooser_margin=float(env.get("REPORTQA_LLM_CHOOSER_MARGIN", cls.chooser_margin)),
+        )
+
+
+@dataclass(frozen=True)
 class ServiceSettings:
     """Everything the HTTP service and the CLI need."""
 
@@ -30,6 +65,8 @@ class ServiceSettings:
     max_conversations: int = 1000
     # Browser origins allowed to call the API (chat front ends that run in the browser).
     cors_origins: tuple[str, ...] = ()
+    # A language model for generative answers and summaries; None: extractive only.
+    llm: LLMSettings | None = None
 
     @property
     def upload_dir(self) -> Path:
@@ -66,4 +103,5 @@ class ServiceSettings:
             cors_origins=tuple(
                 o.strip() for o in env.get("REPORTQA_CORS_ORIGINS", "").split(",") if o.strip()
             ),
+            llm=LLMSettings.from_env(env),
         )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from service.answering.answer import Answer
-from service.answering.pipeline import answer_question
 from service.deps import ContextDep
+from service.generative.answer import GeneratedAnswer
+from service.generative.asking import ask as ask_question
 
 router = APIRouter(tags=["ask"])
 
@@ -20,6 +20,8 @@ class AskRequest(BaseModel):
     top_k: int = Field(default=5, ge=1, le=50, description="how many passages to consider")
 
 
-@router.post("/ask", response_model=Answer)
-def ask(ctx: ContextDep, request: AskRequest) -> Answer:
-    return answer_question(ctx, request.question, report=request.report, top_k=request.top_k)
+@router.post("/ask", response_model=GeneratedAnswer)
+def ask(ctx: ContextDep, request: AskRequest) -> GeneratedAnswer:
+    # With a model configured (REPORTQA_LLM_*) the answer may be written by it, verified;
+    # `mode` says which.
+    return ask_question(ctx, request.question, report=request.report, top_k=request.top_k)

@@ -23,9 +23,11 @@ from starlette.concurrency import run_in_threadpool
 
 from service.answering.answer import Answer, Citation
 from service.conversation.followup import Resolution, Topic
-from service.conversation.session import TopicCache, ask_after, replay
+from service.conversation.session import TopicCache, replay
 from service.deps import ContextDep
 from service.errors import BadRequest, NotFound, ServiceError, error_body
+from service.generative.answer import GeneratedAnswer
+from service.generative.asking import ask_in_conversation
 from service.routes.stream import pieces
 
 router = APIRouter(prefix="/v1", tags=["openai"])
@@ -63,7 +65,7 @@ class ChatMessage(BaseModel):
 
 class ChatRequest(BaseModel):
     """The OpenAI chat request; sampling options are accepted and ignored (answers are
-    extractive, the same every time)."""
+    extractive, or written by the configured model at temperature 0 and verified)."""
 
     model_config = ConfigDict(extra="allow")
     model: str = MODEL_ID
@@ -104,8 +106,13 @@ def numbered_answer(answer: Answer) -> str:
             lines += ["", "可能相关(非依据,仅供查阅):"]
             lines += [f"- {_where(c)}:“{c.quote}”" for c in answer.related]
         return "\n".join(lines)
+    if isinstance(answer, GeneratedAnswer) and answer.mode == "generative" and answer.generation:
+        # a generated sentence carries the citations it was verified against
+        sentences = [s.text for s in answer.generation.sentences]
+        marks = [[n + 1 for n in s.citations] for s in answer.generation.sentences]
+        return _with_sources(answer, sentences, marks)
     sentences = [m.group(0) for m in _SENTENCE.finditer(answer.answer)] or [answer.answer]
-    marks: list[list[int]] = [[] for _ in sentences]
+    marks = [[] for _ in sentences]
     for n, citation in enumerate(answer.citations, start=1):
         quoted = set(_NUMBER.findall(citation.quote))
         at = next(
@@ -117,6 +124,10 @@ def numbered_answer(answer: Answer) -> str:
             len(sentences) - 1,
         )
         marks[at].append(n)
+    return _with_sources(answer, sentences, marks)
+
+
+def _with_sources(answer: Answer, sentences: list[str], marks: list[list[int]]) -> str:
     text = "".join(s + "".join(f"[{n}]" for n in m) for s, m in zip(sentences, marks, strict=True))
     lines = [text]
     if answer.computed:
@@ -144,6 +155,8 @@ def _extra(answer: Answer, resolution: Resolution) -> dict[str, Any]:
             "followup": resolution.followup,
             "related": dump["related"],
             "computed": dump["computed"],
+            "mode": dump.get("mode", "extractive"),
+            "generation": dump.get("generation"),
         },
     }
 
@@ -169,7 +182,7 @@ async def chat_completions(
         previous: Topic | None = topics.get(history_key(history[:-1])) if len(history) > 1 else None
         if previous is None and len(history) > 1:
             previous = replay(ctx, [t for r, t in history[:-1] if r == "user"])
-        resolution, reply, topic = ask_after(ctx, previous, question)
+        resolution, reply, topic = ask_in_conversation(ctx, previous, question)
         text = numbered_answer(reply)
         topics.put(history_key([*history, ("assistant", text)]), topic)
         return resolution, reply, text

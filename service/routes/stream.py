@@ -21,9 +21,10 @@ from starlette.concurrency import run_in_threadpool
 from service import queries
 from service.answering.answer import Answer
 from service.conversation.followup import Resolution
-from service.conversation.session import Conversations, ask_after
+from service.conversation.session import Conversations
 from service.deps import ContextDep
 from service.errors import ServiceError, error_body
+from service.generative.asking import ask_in_conversation
 
 router = APIRouter(tags=["ask"])
 
@@ -97,7 +98,7 @@ async def ask_stream(
     def _ask() -> tuple[Resolution, Answer]:
         # One question at a time per conversation keeps its topics in the order asked.
         with conversation.lock:
-            resolution, answer, topic = ask_after(
+            resolution, answer, topic = ask_in_conversation(
                 ctx, conversation.last, request.question, request.report, request.top_k
             )
             conversation.add(topic)
