@@ -13,26 +13,29 @@ import io
 import zipfile
 from pathlib import Path
 
-from ingest.errors import ContentMismatchError, FileTooLargeError
+from ingest.errors import ContentMismatchError, CorruptDocumentError, FileTooLargeError
+from ingest.loaders.text import looks_chinese
 
 # Magic numbers of what is commonly mistaken for, or disguised as, a report.
 _MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "PDF"),
-    (b"PK\x03\x04", "zip archive (DOCX/XLSX/…)"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "legacy Office file (DOC/XLS)"),
-    (b"\x89PNG\r\n\x1a\n", "PNG image"),
-    (b"\xff\xd8\xff", "JPEG image"),
-    (b"GIF8", "GIF image"),
-    (b"II*\x00", "TIFF image"),
-    (b"MM\x00*", "TIFF image"),
-    (b"MZ", "Windows executable"),
-    (b"\x7fELF", "ELF executable"),
-    (b"Rar!", "RAR archive"),
-    (b"7z\xbc\xaf\x27\x1c", "7z archive"),
-    (b"\x1f\x8b", "gzip archive"),
+    (b"%PDF-", "a PDF"),
+    (b"PK\x03\x04", "a zip archive (DOCX/XLSX/…)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a legacy Office file (DOC/XLS)"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"MZ", "a Windows executable"),
+    (b"\x7fELF", "an ELF executable"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7z archive"),
+    (b"\x1f\x8b", "a gzip archive"),
 )
 # A PDF may carry junk before its header; readers accept it within the first kilobyte.
 _PDF_HEADER_WINDOW = 1024
+# Writers put %%EOF last, some followed by a little padding or a signature block.
+_PDF_TRAILER_WINDOW = 4096
 # The package part every file of the kind has.
 _PACKAGE_PART = {".docx": "word/document.xml", ".xlsx": "xl/workbook.xml"}
 # Real reports' packages expand 5-20x; a bomb expands thousands of times. Both limits must be
@@ -60,6 +63,9 @@ def check_content(path: Path, data: bytes) -> None:
     if suffix == ".pdf":
         if b"%PDF-" not in data[:_PDF_HEADER_WINDOW]:
             raise ContentMismatchError(path, f"not a PDF: {describe(data)}")
+        if b"%%EOF" not in data[-_PDF_TRAILER_WINDOW:]:
+            # A parser recovers what pages it can from a cut-off download: a partial report.
+            raise CorruptDocumentError(path, "truncated PDF: no end-of-file marker (%%EOF)")
     elif suffix in _PACKAGE_PART:
         _check_package(path, data, suffix)
     elif suffix == ".xls":
@@ -73,7 +79,7 @@ def describe(data: bytes) -> str:
     """What the bytes look like, for a message ("PNG image", "binary data", "text")."""
     for magic, kind in _MAGIC:
         if data.startswith(magic):
-            return f"the content is a {kind}"
+            return f"the content is {kind}"
     return "binary data" if b"\x00" in data[:4096] else "text"
 
 
@@ -121,11 +127,15 @@ def _check_text(path: Path, data: bytes) -> None:
 
 
 def _looks_utf16_without_bom(data: bytes) -> bool:
-    sample = data[:4096]
-    even_nuls = sample[0::2].count(0)
-    odd_nuls = sample[1::2].count(0)
-    half = max(1, len(sample) // 2)
-    return max(even_nuls, odd_nuls) > 0.3 * half and min(even_nuls, odd_nuls) < 0.05 * half
+    sample = data[: 4096 - 4096 % 2] if len(data) >= 4096 else data[: len(data) - len(data) % 2]
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = sample.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if text.strip() and looks_chinese(text) and "\x00" not in text:
+            return True
+    return False
 
 
 def _mostly_utf8(data: bytes) -> bool:
