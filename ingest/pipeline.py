@@ -138,9 +138,7 @@ def ingest_file(
         if store.has_report(report_id):  # another process stored it while this one embedded
             return _unchanged(path, report_id, store)
         previous = _versions_of(store, report.source_path)
-        store.add_report(report, chunks, vectors)
-        for old_id in previous:
-            store.delete_report(old_id)
+        store.add_report(report, chunks, vectors, replaces=previous)
     stored = time.perf_counter()
     return FileResult(
         path,

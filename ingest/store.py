@@ -62,13 +62,19 @@ def open_client(settings: IngestSettings) -> chromadb.api.ClientAPI:
     return chromadb.PersistentClient(path=str(settings.store_dir), settings=chroma_settings)
 
 
+# Chroma's cache of systems is not locked: two threads making clients at once (one dropping the
+# cached system as the other is being handed it) break each other.
+_CLIENTS = threading.Lock()
+
+
 def _fresh_client(settings: IngestSettings) -> chromadb.api.ClientAPI:
     """A client on a new Chroma system: the one Chroma keeps per folder and process holds the
     vector index as it was when opened, blind to other processes' writes."""
-    # Dropped from the cache, not stopped: a request still reading through it finishes first.
-    SharedSystemClient._identifier_to_system.pop(str(settings.store_dir), None)
-    SharedSystemClient._identifier_to_refcount.pop(str(settings.store_dir), None)
-    return open_client(settings)
+    with _CLIENTS:
+        # Dropped from the cache, not stopped: a request still reading through it finishes first.
+        SharedSystemClient._identifier_to_system.pop(str(settings.store_dir), None)
+        SharedSystemClient._identifier_to_refcount.pop(str(settings.store_dir), None)
+        return open_client(settings)
 
 
 def _reading(
@@ -112,7 +118,9 @@ class ReportStore:
 
     @classmethod
     def open(cls, settings: IngestSettings) -> ReportStore:
-        return cls(open_client(settings), settings.collection_name, settings)
+        # A fresh client on a folder: one Chroma cached in this process may predate the marker.
+        client = open_client(settings) if settings.chroma_host else _fresh_client(settings)
+        return cls(client, settings.collection_name, settings)
 
     @property
     def generation(self) -> str:
@@ -143,6 +151,12 @@ class ReportStore:
                 self._generation = current
 
     @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Hold the store for several reads that must agree (no write lands in between)."""
+        with self._locked(exclusive=False):
+            yield
+
+    @contextmanager
     def writing(self) -> Iterator[None]:
         """Hold the store for several writes (and the reads they depend on) as one step: no other
         process writes or reads in between, and they all see it once done."""
@@ -151,32 +165,48 @@ class ReportStore:
 
     # -- writes ---------------------------------------------------------------------------------
 
-    def add_report(self, report: Report, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
-        """Store a report whole: chunks first, the report entry last; on failure, no trace."""
+    def add_report(
+        self,
+        report: Report,
+        chunks: Sequence[Chunk],
+        vectors: np.ndarray,
+        replaces: Sequence[str] = (),
+    ) -> None:
+        """Store a report whole, in place of the reports `replaces` names: on failure, no trace.
+
+        The new chunks go first (unseen without their entry), then the old entries go and the new
+        one comes in, then the old chunks go. Killed at any point, the store holds the old
+        version, or the new one, or — between two calls — neither until the file is ingested
+        again; never both, and never a part of one.
+        """
         if len(chunks) != len(vectors):
             raise StoreError(f"{len(chunks)} chunks but {len(vectors)} vectors")
         with self.writing():
-            self._add_report(report, chunks, vectors)
-
-    def _add_report(self, report: Report, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
-        try:
-            for i in range(0, len(chunks), _BATCH):
-                batch = chunks[i : i + _BATCH]
-                self._chunks.add(
-                    ids=[c.id for c in batch],
-                    documents=[c.text for c in batch],
-                    metadatas=[_chunk_metadata(c) for c in batch],
-                    embeddings=np.asarray(vectors[i : i + _BATCH], dtype=np.float32),
+            try:
+                self._add_chunks(chunks, vectors)
+                if replaces:
+                    self._reports.delete(ids=list(replaces))
+                self._reports.add(
+                    ids=[report.id],
+                    documents=[report.text],
+                    metadatas=[{"record": _report_json(report), "source_path": report.source_path}],
+                    embeddings=_REPORT_VECTOR,
                 )
-            self._reports.add(
-                ids=[report.id],
-                documents=[report.text],
-                metadatas=[{"record": _report_json(report), "source_path": report.source_path}],
-                embeddings=_REPORT_VECTOR,
+            except Exception as exc:
+                self._delete_chunks(report.id)
+                raise StoreError(f"could not store report {report.id}: {exc}") from exc
+            for old_id in replaces:
+                self._delete_chunks(old_id)
+
+    def _add_chunks(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        for i in range(0, len(chunks), _BATCH):
+            batch = chunks[i : i + _BATCH]
+            self._chunks.add(
+                ids=[c.id for c in batch],
+                documents=[c.text for c in batch],
+                metadatas=[_chunk_metadata(c) for c in batch],
+                embeddings=np.asarray(vectors[i : i + _BATCH], dtype=np.float32),
             )
-        except Exception as exc:
-            self._delete_chunks(report.id)
-            raise StoreError(f"could not store report {report.id}: {exc}") from exc
 
     def delete_report(self, report_id: str) -> None:
         """Remove a report entry and all its chunks (the entry first, so readers stop seeing it)."""
