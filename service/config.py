@@ -30,6 +30,11 @@ class ServiceSettings:
     max_conversations: int = 1000
     # Browser origins allowed to call the API (chat front ends that run in the browser).
     cors_origins: tuple[str, ...] = ()
+    # Request limits (service/limits.py; 0 switches one off): generous, so a page is never slowed.
+    rate_per_minute: int = 1200
+    rate_burst: int = 300
+    max_body_kb: int = 1024
+    request_timeout_seconds: float = 120.0
 
     @property
     def upload_dir(self) -> Path:
@@ -65,5 +70,11 @@ class ServiceSettings:
             ),
             cors_origins=tuple(
                 o.strip() for o in env.get("REPORTQA_CORS_ORIGINS", "").split(",") if o.strip()
+            ),
+            rate_per_minute=int(env.get("REPORTQA_RATE_PER_MINUTE", defaults.rate_per_minute)),
+            rate_burst=int(env.get("REPORTQA_RATE_BURST", defaults.rate_burst)),
+            max_body_kb=int(env.get("REPORTQA_MAX_BODY_KB", defaults.max_body_kb)),
+            request_timeout_seconds=float(
+                env.get("REPORTQA_REQUEST_TIMEOUT_S", defaults.request_timeout_seconds)
             ),
         )

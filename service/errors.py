@@ -106,6 +106,8 @@ class RequestTimeout(ServiceError):
 
 
 _log = logging.getLogger("reportqa.errors")
+# Codes for the errors Starlette raises itself (unknown path, wrong method, a body over the limit).
+_HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
 
 
 class RejectedFiles(PayloadInvalid):
@@ -144,7 +146,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = "not_found" if exc.status_code == 404 else "http_error"
+        code = _HTTP_CODES.get(exc.status_code, "http_error")
         body = error_body(exc.status_code, code, str(exc.detail))
         return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 
