@@ -122,11 +122,6 @@ class ReportStore:
         client = open_client(settings) if settings.chroma_host else _fresh_client(settings)
         return cls(client, settings.collection_name, settings)
 
-    @property
-    def generation(self) -> str:
-        """The folder's generation this store has seen ("" on a server or before any write)."""
-        return self._generation
-
     @contextmanager
     def _locked(self, exclusive: bool) -> Iterator[None]:
         if self._guard is None or self._settings is None:

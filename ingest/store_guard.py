@@ -8,7 +8,9 @@ sees another process's write half done, and first compares the marker with the g
 client was opened at, opening the client again when they differ.
 
 The lock is `flock(2)` on a file in the folder: the kernel drops it when its process dies, so a
-kill -9 in the middle of an ingest never leaves the folder locked.
+kill -9 in the middle of an ingest never leaves the folder locked. Within a process, threads
+each take it on their own descriptor; a thread that holds it already goes straight on (so a
+write may read), which also means one thread must not use two stores on one folder at once.
 """
 
 from __future__ import annotations
