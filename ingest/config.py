@@ -37,6 +37,7 @@ class IngestSettings:
     chroma_host: str | None = None  # when set, use a Chroma server instead of the local folder
     chroma_port: int = 8000
     model_cache: Path | None = None  # where built models live; default: data_dir/cache/models
+    max_file_bytes: int = 50 * 2**20  # a larger file is refused before it is read
 
     @property
     def store_dir(self) -> Path:
@@ -78,4 +79,6 @@ class IngestSettings:
             model_cache=Path(env["REPORTQA_MODEL_CACHE"])
             if env.get("REPORTQA_MODEL_CACHE")
             else None,
+            max_file_bytes=int(env.get("REPORTQA_MAX_UPLOAD_MB", defaults.max_file_bytes // 2**20))
+            * 2**20,
         )

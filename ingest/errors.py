@@ -4,7 +4,9 @@
     ├── UnsupportedFormatError  the file's extension is not one we read
     ├── EmptyDocumentError      the file holds no text (empty, or an image-only scan)
     ├── CorruptDocumentError    the file could not be parsed as its format
-    └── EncryptedDocumentError  the file is password-protected
+    ├── EncryptedDocumentError  the file is password-protected
+    ├── FileTooLargeError       the file, or what its archive expands to, is over the size limit
+    └── ContentMismatchError    the bytes are not the format the extension names
 
 Every error carries the path of the file it concerns, so the CLI prints one line per failed file
 and the other files of the same run go on.
@@ -48,3 +50,15 @@ class EncryptedDocumentError(IngestError):
     """The file is encrypted or password-protected."""
 
     reason = "encrypted file"
+
+
+class FileTooLargeError(IngestError):
+    """The file, or what its archive would expand to, is over the size limit."""
+
+    reason = "file too large"
+
+
+class ContentMismatchError(IngestError):
+    """The file's bytes are not the format its extension names (a renamed or disguised file)."""
+
+    reason = "content does not match the extension"

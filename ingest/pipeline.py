@@ -21,6 +21,7 @@ from ingest.chunking import chunk_document
 from ingest.config import IngestSettings
 from ingest.errors import IngestError, UnsupportedFormatError
 from ingest.loaders import SUPPORTED_EXTENSIONS, load_document
+from ingest.loaders.sniff import check_content, check_size
 from ingest.metadata import infer_publisher, infer_title, infer_year
 from ingest.models import Chunk, Report
 from ingest.normalize import normalize_document
@@ -112,17 +113,19 @@ def build_report(path: Path, data: bytes, settings: IngestSettings) -> tuple[Rep
 def ingest_file(
     path: Path, settings: IngestSettings, store: ReportStore, embedder: PassageEmbedder
 ) -> FileResult:
-    """Ingest one file; errors of the file itself come back as a failed result, not raised."""
+    """Ingest one file; errors of the file itself come back as a failed result, not raised.
+
+    Parsing and embedding run outside the store's lock; the check that the report is new, its
+    write and the removal of the version it replaces run inside it, as one step: two processes
+    ingesting the same file store it once, and no reader sees both versions or half of one.
+    """
     try:
-        if path.suffix.lower() not in SUPPORTED_EXTENSIONS:
-            raise UnsupportedFormatError(path)
-        data = path.read_bytes()
+        data = read_checked(path, settings.max_file_bytes)
     except IngestError as exc:
         return FileResult(path, "failed", error=str(exc))
-    except OSError as exc:
-        return FileResult(path, "failed", error=f"{path}: cannot read ({exc.strerror})")
-    if store.has_report(report_id_for(data)):
-        return FileResult(path, "unchanged", report=store.get_report(report_id_for(data), False))
+    report_id = report_id_for(data)
+    if store.has_report(report_id):
+        return _unchanged(path, report_id, store)
     started = time.perf_counter()
     try:
         report, chunks = build_report(path, data, settings)
@@ -131,10 +134,11 @@ def ingest_file(
     parsed = time.perf_counter()
     vectors = embedder.embed_passages([c.embedding_text for c in chunks])
     embedded = time.perf_counter()
-    previous = [r.id for r in store.list_reports() if r.source_path == report.source_path]
-    store.add_report(report, chunks, vectors)
-    for old_id in previous:
-        store.delete_report(old_id)
+    with store.writing():
+        if store.has_report(report_id):  # another process stored it while this one embedded
+            return _unchanged(path, report_id, store)
+        previous = _versions_of(store, report.source_path)
+        store.add_report(report, chunks, vectors, replaces=previous)
     stored = time.perf_counter()
     return FileResult(
         path,
@@ -144,6 +148,36 @@ def ingest_file(
         embed_seconds=embedded - parsed,
         store_seconds=stored - embedded,
     )
+
+
+def read_checked(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes, once its extension, size and content say it is a report we read."""
+    if path.suffix.lower() not in SUPPORTED_EXTENSIONS:
+        raise UnsupportedFormatError(path)
+    try:
+        check_size(path, path.stat().st_size, max_bytes)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(path, f"cannot read ({exc.strerror or type(exc).__name__})") from exc
+    check_content(path, data)
+    return data
+
+
+def _versions_of(store: ReportStore, source_path: str, keep: str | None = None) -> list[str]:
+    return [r.id for r in store.list_reports() if r.source_path == source_path and r.id != keep]
+
+
+def _unchanged(path: Path, report_id: str, store: ReportStore) -> FileResult:
+    """The same bytes are stored: nothing to do, but finish a replace a crash cut short
+    (the new version stored, the old one not yet removed)."""
+    report = store.get_report(report_id, with_text=False)
+    if report is not None:
+        stale = _versions_of(store, report.source_path, keep=report_id)
+        if stale:
+            with store.writing():
+                for old_id in _versions_of(store, report.source_path, keep=report_id):
+                    store.delete_report(old_id)
+    return FileResult(path, "unchanged", report=report)
 
 
 def ingest_paths(

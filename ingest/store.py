@@ -6,26 +6,39 @@ Two collections share one identity hash (embedding model + chunking settings):
 
 The report entry is written last and is the commit mark of an ingest: chunks without a report entry
 are leftovers of an interrupted ingest, removed on the next write and never returned by reads.
+
+On a local folder, several processes may share the store (a running service and a CLI ingest):
+writes hold the folder's lock and advance its generation, reads hold it shared and reopen the
+client when the generation moved (see `ingest.store_guard`).
 """
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import chromadb
 import numpy as np
+from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
 
 from ingest.config import IngestSettings
 from ingest.models import Chunk, Report
+from ingest.store_guard import FolderGuard
 
 _BATCH = 512  # below Chroma's max batch size on every backend we use
 _REPORT_VECTOR = np.ones(
     (1, 1), dtype=np.float32
 )  # reports are looked up by id, never by similarity
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
 class StoreError(Exception):
@@ -49,74 +62,179 @@ def open_client(settings: IngestSettings) -> chromadb.api.ClientAPI:
     return chromadb.PersistentClient(path=str(settings.store_dir), settings=chroma_settings)
 
 
+# Chroma's cache of systems is not locked: two threads making clients at once (one dropping the
+# cached system as the other is being handed it) break each other.
+_CLIENTS = threading.Lock()
+
+
+def _fresh_client(settings: IngestSettings) -> chromadb.api.ClientAPI:
+    """A client on a new Chroma system: the one Chroma keeps per folder and process holds the
+    vector index as it was when opened, blind to other processes' writes."""
+    with _CLIENTS:
+        # Dropped from the cache, not stopped: a request still reading through it finishes first.
+        SharedSystemClient._identifier_to_system.pop(str(settings.store_dir), None)
+        SharedSystemClient._identifier_to_refcount.pop(str(settings.store_dir), None)
+        return open_client(settings)
+
+
+def _reading(
+    method: Callable[Concatenate[ReportStore, _P], _R],
+) -> Callable[Concatenate[ReportStore, _P], _R]:
+    """Run a read under the folder's shared lock, on a client that has seen every write."""
+
+    @functools.wraps(method)
+    def read(self: ReportStore, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with self._locked(exclusive=False):
+            return method(self, *args, **kwargs)
+
+    return read
+
+
 class ReportStore:
     """Reports and their chunks, read and written as whole reports."""
 
-    def __init__(self, client: chromadb.api.ClientAPI, collection_name: str) -> None:
-        suffix = collection_name.removeprefix("chunks-")
+    def __init__(
+        self,
+        client: chromadb.api.ClientAPI,
+        collection_name: str,
+        settings: IngestSettings | None = None,
+    ) -> None:
+        self._suffix = collection_name.removeprefix("chunks-")
+        # Only a local folder is guarded: a Chroma server orders its clients' writes itself.
+        self._settings = settings if settings is not None and not settings.chroma_host else None
+        self._guard = FolderGuard(self._settings.store_dir) if self._settings else None
+        self._swap = threading.Lock()
+        self._generation = self._guard.generation() if self._guard else ""
+        self._use(client)
+
+    def _use(self, client: chromadb.api.ClientAPI) -> None:
+        self._client = client
         self._chunks = client.get_or_create_collection(
-            f"chunks-{suffix}", metadata={"hnsw:space": "cosine"}, embedding_function=None
+            f"chunks-{self._suffix}", metadata={"hnsw:space": "cosine"}, embedding_function=None
         )
         self._reports = client.get_or_create_collection(
-            f"reports-{suffix}", embedding_function=None
+            f"reports-{self._suffix}", embedding_function=None
         )
 
     @classmethod
     def open(cls, settings: IngestSettings) -> ReportStore:
-        return cls(open_client(settings), settings.collection_name)
+        # A fresh client on a folder: one Chroma cached in this process may predate the marker.
+        client = open_client(settings) if settings.chroma_host else _fresh_client(settings)
+        return cls(client, settings.collection_name, settings)
+
+    @contextmanager
+    def _locked(self, exclusive: bool) -> Iterator[None]:
+        if self._guard is None or self._settings is None:
+            yield
+            return
+        with self._guard.locked(exclusive) as outermost:
+            if outermost:
+                self._catch_up(self._guard, self._settings)
+            try:
+                yield
+            finally:
+                if outermost and exclusive:
+                    self._generation = self._guard.advance()
+
+    def _catch_up(self, guard: FolderGuard, settings: IngestSettings) -> None:
+        current = guard.generation()
+        if current == self._generation:
+            return
+        with self._swap:
+            if current != self._generation:
+                self._use(_fresh_client(settings))
+                self._generation = current
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Hold the store for several reads that must agree (no write lands in between)."""
+        with self._locked(exclusive=False):
+            yield
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the store for several writes (and the reads they depend on) as one step: no other
+        process writes or reads in between, and they all see it once done."""
+        with self._locked(exclusive=True):
+            yield
 
     # -- writes ---------------------------------------------------------------------------------
 
-    def add_report(self, report: Report, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
-        """Store a report whole: chunks first, the report entry last; on failure, no trace."""
+    def add_report(
+        self,
+        report: Report,
+        chunks: Sequence[Chunk],
+        vectors: np.ndarray,
+        replaces: Sequence[str] = (),
+    ) -> None:
+        """Store a report whole, in place of the reports `replaces` names: on failure, no trace.
+
+        The new chunks go first (unseen without their entry), then the old entries go and the new
+        one comes in, then the old chunks go. Killed at any point, the store holds the old
+        version, or the new one, or — between two calls — neither until the file is ingested
+        again; never both, and never a part of one.
+        """
         if len(chunks) != len(vectors):
             raise StoreError(f"{len(chunks)} chunks but {len(vectors)} vectors")
-        try:
-            for i in range(0, len(chunks), _BATCH):
-                batch = chunks[i : i + _BATCH]
-                self._chunks.add(
-                    ids=[c.id for c in batch],
-                    documents=[c.text for c in batch],
-                    metadatas=[_chunk_metadata(c) for c in batch],
-                    embeddings=np.asarray(vectors[i : i + _BATCH], dtype=np.float32),
+        with self.writing():
+            try:
+                self._add_chunks(chunks, vectors)
+                if replaces:
+                    self._reports.delete(ids=list(replaces))
+                self._reports.add(
+                    ids=[report.id],
+                    documents=[report.text],
+                    metadatas=[{"record": _report_json(report), "source_path": report.source_path}],
+                    embeddings=_REPORT_VECTOR,
                 )
-            self._reports.add(
-                ids=[report.id],
-                documents=[report.text],
-                metadatas=[{"record": _report_json(report), "source_path": report.source_path}],
-                embeddings=_REPORT_VECTOR,
+            except Exception as exc:
+                self._delete_chunks(report.id)
+                raise StoreError(f"could not store report {report.id}: {exc}") from exc
+            for old_id in replaces:
+                self._delete_chunks(old_id)
+
+    def _add_chunks(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        for i in range(0, len(chunks), _BATCH):
+            batch = chunks[i : i + _BATCH]
+            self._chunks.add(
+                ids=[c.id for c in batch],
+                documents=[c.text for c in batch],
+                metadatas=[_chunk_metadata(c) for c in batch],
+                embeddings=np.asarray(vectors[i : i + _BATCH], dtype=np.float32),
             )
-        except Exception as exc:
-            self._delete_chunks(report.id)
-            raise StoreError(f"could not store report {report.id}: {exc}") from exc
 
     def delete_report(self, report_id: str) -> None:
         """Remove a report entry and all its chunks (the entry first, so readers stop seeing it)."""
-        self._reports.delete(ids=[report_id])
-        self._delete_chunks(report_id)
+        with self.writing():
+            self._reports.delete(ids=[report_id])
+            self._delete_chunks(report_id)
 
     def remove_orphan_chunks(self) -> int:
         """Delete chunks whose report entry is missing (an ingest that was interrupted)."""
-        known = set(self.report_ids())
-        got = self._chunks.get(include=["metadatas"])
-        orphans = {
-            str(m["report_id"]) for m in got["metadatas"] or [] if m["report_id"] not in known
-        }
-        for report_id in orphans:
-            self._delete_chunks(report_id)
-        return len(orphans)
+        with self.writing():
+            known = set(self.report_ids())
+            got = self._chunks.get(include=["metadatas"])
+            orphans = {
+                str(m["report_id"]) for m in got["metadatas"] or [] if m["report_id"] not in known
+            }
+            for report_id in orphans:
+                self._delete_chunks(report_id)
+            return len(orphans)
 
     def _delete_chunks(self, report_id: str) -> None:
         self._chunks.delete(where={"report_id": report_id})
 
     # -- reads ----------------------------------------------------------------------------------
 
+    @_reading
     def report_ids(self) -> list[str]:
         return list(self._reports.get(include=[])["ids"])
 
+    @_reading
     def has_report(self, report_id: str) -> bool:
         return bool(self._reports.get(ids=[report_id], include=[])["ids"])
 
+    @_reading
     def get_report(self, report_id: str, with_text: bool = True) -> Report | None:
         include: Any = ["metadatas", "documents"] if with_text else ["metadatas"]
         got = self._reports.get(ids=[report_id], include=include)
@@ -125,6 +243,7 @@ class ReportStore:
         text = got["documents"][0] if with_text and got["documents"] else ""
         return _report_from(got["metadatas"][0], text)  # type: ignore[index]
 
+    @_reading
     def find_report(self, ref: str) -> Report | None:
         """A report named by its id, a unique id prefix, or the path of the file it came from."""
         if self.has_report(ref):
@@ -136,12 +255,14 @@ class ReportStore:
             matches = [r for r in reports if r.source_path == wanted]
         return self.get_report(matches[0].id) if len(matches) == 1 else None
 
+    @_reading
     def list_reports(self) -> list[Report]:
         """Every report, without its text, in ingest order."""
         got = self._reports.get(include=["metadatas"])
         reports = [_report_from(m, "") for m in got["metadatas"] or []]
         return sorted(reports, key=lambda r: (r.ingested_at, r.title))
 
+    @_reading
     def chunks_of(self, report_id: str) -> list[Chunk]:
         """A report's chunks in text order."""
         got = self._chunks.get(where={"report_id": report_id}, include=["metadatas", "documents"])
@@ -153,6 +274,7 @@ class ReportStore:
         ]
         return sorted(chunks, key=lambda c: c.ordinal)
 
+    @_reading
     def vectors_of(self, report_id: str) -> dict[str, np.ndarray]:
         """A report's chunk vectors by chunk id (for derived in-memory indexes)."""
         got = self._chunks.get(where={"report_id": report_id}, include=["embeddings"])
@@ -169,9 +291,11 @@ class ReportStore:
         for report_id in self.report_ids():
             yield from self.chunks_of(report_id)
 
+    @_reading
     def count_chunks(self) -> int:
         return int(self._chunks.count())
 
+    @_reading
     def query(
         self, vector: np.ndarray, top_k: int = 5, report_ids: Sequence[str] | None = None
     ) -> list[SearchHit]:

@@ -13,6 +13,7 @@ from service.context import ServiceContext
 from service.conversation.session import Conversations, TopicCache
 from service.errors import install_error_handlers
 from service.jobs import Jobs, start
+from service.limits import LimitSettings, LimitsMiddleware
 from service.routes import admin, ask, openai_compat, page, reports, search, stream, summary
 
 
@@ -42,7 +43,8 @@ def create_app(
     app.state.conversations = Conversations(ctx.settings.max_conversations)
     app.state.chat_topics = TopicCache(ctx.settings.max_conversations)
     install_error_handlers(app)
-    if ctx.settings.cors_origins:
+    app.add_middleware(LimitsMiddleware, limits=limit_settings(ctx.settings))
+    if ctx.settings.cors_origins:  # added last, so outermost: refusals carry CORS headers too
         # Bearer tokens, never cookies: allowing an origin lends it no one's credentials.
         app.add_middleware(
             CORSMiddleware,
@@ -59,3 +61,14 @@ def create_app(
     app.include_router(openai_compat.router)
     page.install(app)
     return app
+
+
+def limit_settings(settings: ServiceSettings) -> LimitSettings:
+    """The request limits of `settings`; an upload may carry up to MAX_FILES files at the limit."""
+    return LimitSettings(
+        rate_per_minute=settings.rate_per_minute,
+        rate_burst=settings.rate_burst,
+        max_body_bytes=settings.max_body_kb * 1024,
+        max_upload_request_bytes=settings.max_upload_bytes * admin.MAX_FILES + 2**20,
+        timeout_seconds=settings.request_timeout_seconds,
+    )

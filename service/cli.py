@@ -71,7 +71,10 @@ def ingest(
 
         def advance(result: FileResult) -> None:
             if result.error:
-                progress.console.print(f"[red]error[/red] {result.error}", highlight=False)
+                # One line per failed file, however narrow the terminal: easy to grep.
+                progress.console.print(
+                    f"[red]error[/red] {result.error}", highlight=False, soft_wrap=True
+                )
             progress.update(task, advance=1, description=result.path.name)
             progress.update(pages, visible=False)
 

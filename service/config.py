@@ -67,6 +67,11 @@ class ServiceSettings:
     cors_origins: tuple[str, ...] = ()
     # A language model for generative answers and summaries; None: extractive only.
     llm: LLMSettings | None = None
+    # Request limits (service/limits.py; 0 switches one off): generous, so a page is never slowed.
+    rate_per_minute: int = 1200
+    rate_burst: int = 300
+    max_body_kb: int = 1024
+    request_timeout_seconds: float = 120.0
 
     @property
     def upload_dir(self) -> Path:
@@ -104,4 +109,10 @@ class ServiceSettings:
                 o.strip() for o in env.get("REPORTQA_CORS_ORIGINS", "").split(",") if o.strip()
             ),
             llm=LLMSettings.from_env(env),
+            rate_per_minute=int(env.get("REPORTQA_RATE_PER_MINUTE", defaults.rate_per_minute)),
+            rate_burst=int(env.get("REPORTQA_RATE_BURST", defaults.rate_burst)),
+            max_body_kb=int(env.get("REPORTQA_MAX_BODY_KB", defaults.max_body_kb)),
+            request_timeout_seconds=float(
+                env.get("REPORTQA_REQUEST_TIMEOUT_S", defaults.request_timeout_seconds)
+            ),
         )

@@ -187,10 +187,13 @@ class Jobs:
             with self.write_lock, on_ocr_page(read_page):
                 result = ingest_file(path, ctx.settings.ingest, ctx.store, ctx.embedder)
             report = result.report
+            # A file that cannot be read as a report is refused for its own reason; a store
+            # failure raises instead and fails the job.
+            status = "rejected" if result.status == "failed" else result.status
             self._update(
                 job_id,
                 index,
-                status=result.status,
+                status=status,
                 report_id=report.id if report else None,
                 title=report.title if report else None,
                 error=result.error,

@@ -138,7 +138,10 @@ def _is_repeated_header(tr: XmlElement) -> bool:
 
 def _first_heading(document: Document) -> str | None:
     for paragraph in document.paragraphs:
+        text = paragraph.text.strip()
+        if not text:
+            continue  # before the style: each style lookup scans every style (slow on blanks)
         name = (paragraph.style.name if paragraph.style is not None else "") or ""
-        if name.lower().startswith(_HEADING_STYLE_PREFIXES) and paragraph.text.strip():
-            return paragraph.text.strip()
+        if name.lower().startswith(_HEADING_STYLE_PREFIXES):
+            return text
     return None

@@ -8,16 +8,26 @@ from __future__ import annotations
 
 import hmac
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, cast
 
 from fastapi import APIRouter, Depends, File, Header, Request, UploadFile
 from pydantic import BaseModel
 
+from ingest.errors import IngestError
 from ingest.loaders import SUPPORTED_EXTENSIONS
+from ingest.loaders.sniff import check_content
 from service import queries
 from service.deps import ContextDep
-from service.errors import BadRequest, Forbidden, NotFound, Unauthorized
+from service.errors import (
+    BadRequest,
+    Forbidden,
+    NotFound,
+    PayloadTooLarge,
+    RejectedFiles,
+    Unauthorized,
+)
 from service.jobs import Job, Jobs, Submitted
 
 router = APIRouter(tags=["admin"])
@@ -75,31 +85,65 @@ async def upload_reports(
     if len(files) > MAX_FILES:
         raise BadRequest(f"一次最多上传 {MAX_FILES} 个文件")
     limit = ctx.settings.max_upload_bytes
+    received: list[tuple[str, str | None, bytes]] = []
+    for upload in files:
+        data = await upload.read(limit + 1)
+        if len(data) > limit:  # before anything is kept: an oversize file refuses the upload
+            shown = upload.filename or "(无文件名)"
+            raise PayloadTooLarge(f"{shown}: 文件超过 {limit // 2**20} MB 的上限")
+        received.append((upload.filename or "(无文件名)", safe_file_name(upload.filename), data))
+    screened = _screen(received)
+    if all(entry.reason is not None for entry in screened):
+        details = [{"file": entry.name, "problem": entry.reason} for entry in screened]
+        message = "; ".join(f"{entry.name}: {entry.reason}" for entry in screened)
+        raise RejectedFiles(f"没有可入库的文件 — {message}", details)
     upload_dir = ctx.settings.upload_dir
     upload_dir.mkdir(parents=True, exist_ok=True)
     submitted: list[Submitted] = []
-    seen: set[str] = set()
-    for upload in files:
-        name = safe_file_name(upload.filename)
-        shown = upload.filename or "(无文件名)"
-        data = await upload.read(limit + 1)
-        if name is None:
-            submitted.append(Submitted(shown, None, "文件名无效"))
-        elif Path(name).suffix.lower() not in SUPPORTED_EXTENSIONS:
-            kinds = ", ".join(sorted(SUPPORTED_EXTENSIONS))
-            submitted.append(Submitted(name, None, f"不支持的格式(支持 {kinds})"))
-        elif name in seen:
-            submitted.append(Submitted(name, None, "同一次上传中文件名重复"))
-        elif len(data) > limit:
-            submitted.append(Submitted(name, None, f"文件超过 {limit // 2**20} MB"))
-        elif not data:
-            submitted.append(Submitted(name, None, "空文件"))
-        else:
-            seen.add(name)
-            path = upload_dir / name
-            path.write_bytes(data)
-            submitted.append(Submitted(name, path.resolve()))
+    for entry in screened:
+        if entry.reason is not None:
+            submitted.append(Submitted(entry.name, None, entry.reason))
+            continue
+        path = upload_dir / entry.name
+        path.write_bytes(entry.data)
+        submitted.append(Submitted(entry.name, path.resolve()))
     return jobs.submit("upload", submitted)
+
+
+@dataclass(frozen=True)
+class _Screened:
+    """An uploaded file after the checks made before anything is written."""
+
+    name: str
+    reason: str | None  # why it is refused; None to ingest it
+    data: bytes = b""
+
+
+def _screen(received: list[tuple[str, str | None, bytes]]) -> list[_Screened]:
+    """Each file's name and bytes checked (name, extension, duplicates, content)."""
+    screened: list[_Screened] = []
+    seen: set[str] = set()
+    kinds = ", ".join(sorted(SUPPORTED_EXTENSIONS))
+    for shown, name, data in received:
+        if name is None:
+            screened.append(_Screened(shown, "文件名无效"))
+        elif Path(name).suffix.lower() not in SUPPORTED_EXTENSIONS:
+            screened.append(_Screened(name, f"不支持的格式(支持 {kinds})"))
+        elif name in seen:
+            screened.append(_Screened(name, "同一次上传中文件名重复"))
+        elif not data:
+            screened.append(_Screened(name, "空文件"))
+        else:
+            try:
+                check_content(Path(name), data)
+            except IngestError as exc:
+                screened.append(
+                    _Screened(name, exc.reason + (f": {exc.detail}" if exc.detail else ""))
+                )
+                continue
+            seen.add(name)
+            screened.append(_Screened(name, None, data))
+    return screened
 
 
 @router.get("/jobs/{job_id}", response_model=Job)
