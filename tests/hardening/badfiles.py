@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import docx
+from PIL import Image
 
 from tests.conftest import PUTUO_FINANCE
-from tests.fixtures_files import make_encrypted_pdf, make_scanned_pdf
+from tests.fixtures_files import make_encrypted_pdf
 
 REPORT_TEXT = (
     "大理州测试局2024年度部门整体支出绩效自评报告\n"
@@ -56,7 +57,8 @@ def bad_files(folder: Path) -> list[Case]:
         _write(folder, "html-only-scripts", "page.html", _html_scripts_only()),
         _write(folder, "docx-10000-empty", "blank.docx", _empty_paragraphs_docx(folder)),
         Case("encrypted-pdf", make_encrypted_pdf(folder, PUTUO_FINANCE), "encrypted.pdf"),
-        Case("image-only-pdf", make_scanned_pdf(folder), "scan.pdf"),
+        # A scan OCR reads is a report (tests/ingest/test_ocr.py); one with nothing on it is not.
+        Case("image-only-pdf", _blank_scan_pdf(folder), "scan.pdf"),
         _write(folder, "path-traversal", "passwd", b"root:x:0:0:root:/root:/bin/bash\n"),
         _write(folder, "nul-in-name", "报告.pdf.exe", b"MZ" + noise),
     ]
@@ -147,3 +149,10 @@ def _html_with_scripts() -> bytes:
         "<script>document.write('<p>注入的段落</p>')</script>"
         "<noscript>请启用脚本</noscript></body></html>"
     ).encode()
+
+
+def _blank_scan_pdf(folder: Path) -> Path:
+    """An image-only PDF whose picture holds no text at all."""
+    path = folder / "blank-scan.pdf"
+    Image.new("RGB", (400, 200), "white").save(path, "PDF", resolution=72.0)
+    return path
