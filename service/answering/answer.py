@@ -6,6 +6,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from ingest.models import Report
+from ingest.sections import section_path_at
+
 NOT_FOUND = "报告中未找到相关信息"  # the fixed refusal phrase; tests and evaluation check it
 
 QuestionKind = Literal[
@@ -45,3 +48,17 @@ class Answer(BaseModel):
         default_factory=list, description="可能相关: nearest passages shown on refusal, not support"
     )
     timings: dict[str, float] = Field(default_factory=dict, description="milliseconds per stage")
+
+
+def citation_of(report: Report, start: int, end: int) -> Citation:
+    """The citation of report.text[start:end]: its quote, section path and page."""
+    page = next((p.number for p in report.pages if p.start <= start < p.end), None)
+    return Citation(
+        report_id=report.id,
+        title=report.title,
+        section_path=section_path_at(report.sections, start),
+        page=page,
+        start=start,
+        end=end,
+        quote=report.text[start:end],
+    )

@@ -12,9 +12,8 @@ from __future__ import annotations
 import time
 
 from ingest.models import Report
-from ingest.sections import section_path_at
 from service.answering.across_reports import ReportFigure, compare_figures, figure_stated
-from service.answering.answer import NOT_FOUND, Answer, Citation, QuestionKind
+from service.answering.answer import NOT_FOUND, Answer, Citation, QuestionKind, citation_of
 from service.answering.candidates.cells import row_units, state_cell
 from service.answering.candidates.model import Candidate
 from service.answering.candidates.sentences import state_passage, with_stated_cause
@@ -267,17 +266,7 @@ def _checked(ctx: ServiceContext, question: str) -> str:
 
 
 def _citation(ctx: ServiceContext, report_id: str, start: int, end: int) -> Citation:
-    report = ctx.report(report_id)
-    page = next((p.number for p in report.pages if p.start <= start < p.end), None)
-    return Citation(
-        report_id=report_id,
-        title=report.title,
-        section_path=section_path_at(report.sections, start),
-        page=page,
-        start=start,
-        end=end,
-        quote=report.text[start:end],
-    )
+    return citation_of(ctx.report(report_id), start, end)
 
 
 def _answer_structured(

@@ -12,14 +12,13 @@ from __future__ import annotations
 import re
 
 from prompts import load_prompt
-from service.answering.answer import Answer
+from service.answering.answer import Answer, citation_of
 from service.answering.candidates.cells import state_cell
 from service.answering.candidates.model import Candidate
 from service.answering.candidates.sentences import state_passage
 from service.answering.pipeline import retrieve, scored_candidates, understand
 from service.answering.verify import verify_answer
 from service.context import ServiceContext
-from service.generative.citations import citation_of
 from service.generative.client import ChatModel, ModelError
 from service.generative.instructions import addresses_a_model
 

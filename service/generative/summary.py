@@ -13,10 +13,9 @@ from pydantic import BaseModel, Field
 
 from ingest.models import Report
 from prompts import load_prompt
-from service.answering.answer import Citation
+from service.answering.answer import Citation, citation_of
 from service.answering.verify import numbers_in, verify_answer
 from service.generative.answer import AnswerMode, DroppedSentence, GeneratedSentence, Generation
-from service.generative.citations import citation_of
 from service.generative.client import ChatModel, ModelError
 from service.generative.instructions import addresses_a_model
 from service.generative.summary_facts import summary_facts
