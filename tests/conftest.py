@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -49,7 +48,7 @@ def make_context(
     data_dir: Path, model_cache: Path, embedder: Embedder, segmenter: Segmenter
 ) -> ServiceContext:
     """A context on its own data folder that reuses the session's loaded model."""
-    ingest = replace(IngestSettings(), data_dir=data_dir, model_cache=model_cache)
+    ingest = IngestSettings(data_dir=data_dir, model_cache=model_cache)
     ctx = ServiceContext(ServiceSettings(ingest=ingest))
     ctx.__dict__["embedder"] = embedder  # cached_property slot: share the loaded model
     ctx.__dict__["segmenter"] = segmenter

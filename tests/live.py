@@ -11,7 +11,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -74,7 +74,7 @@ def writable_context(
     data_dir = tmp_path_factory.mktemp("writable-data")
     shutil.copytree(corpus_context.settings.ingest.store_dir, data_dir / "chroma")
     ctx = make_context(data_dir, model_cache, embedder, segmenter)
-    ctx.settings = replace(ctx.settings, admin_token=ADMIN_TOKEN)
+    ctx.settings = ctx.settings.model_copy(update={"admin_token": ADMIN_TOKEN})
     return ctx
 
 

@@ -41,6 +41,7 @@ class Lexicon:
     accounts: re.Pattern[str]  # a title naming final accounts or a self-evaluation
     next_year: re.Pattern[str]
     body: re.Pattern[str]
+    place: re.Pattern[str]  # a place name's end: 普陀区, 红河州
     glossary_en: tuple[tuple[str, str], ...]  # longest English phrase first
 
     def alternatives(self, word: str) -> frozenset[str]:
@@ -96,5 +97,6 @@ def load_lexicon() -> Lexicon:
         accounts=_any_of(data["years"]["accounts_titles"]),
         next_year=_any_of(data["years"]["next_year"]),
         body=body,
+        place=re.compile(r"[\u4e00-\u9fff]{2}(?:" + _any_of(bodies["places"]).pattern + ")"),
         glossary_en=tuple(glossary),
     )

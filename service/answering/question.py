@@ -345,16 +345,24 @@ def strip_ordering(text: str, lexicon: Lexicon | None = None) -> str:
 def foreign_organisation(
     text: str, reports: Sequence[Report], lexicon: Lexicon | None = None
 ) -> str | None:
-    """An organisation named in the question whose kind of body no report is about."""
+    """An organisation named in the question that no report is about: its kind of body (司法局)
+    is no report's, or the place it is named with (普陀区司法局) is not a report's of that kind."""
     lexicon = lexicon or load_lexicon()
     names = [r.publisher or r.title for r in reports]
     for match in lexicon.body.finditer(_DIGITS.sub(" ", text)):
         org = match.group(1)
         suffix = org[-3:]
-        if not any(suffix in name for name in names) and not any(
+        if any(
             _longest_common_substring(org, name) >= len(org) - 1 or abbreviates(org, name)
             for name in names
         ):
+            continue
+        same_kind = [name for name in names if suffix in name]
+        if not same_kind:
+            return org
+        # "普陀区司法局" is not "红河州司法局": a body named with its place must share the place
+        places = lexicon.place.findall(lexicon.asking.sub("", org[: -len(suffix)]))
+        if places and not any(_longest_common_substring(places[-1], n) >= 2 for n in same_kind):
             return org
     return None
 

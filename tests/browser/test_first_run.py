@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from playwright.sync_api import Browser, expect
@@ -26,7 +25,7 @@ def test_the_page_shows_the_first_run_ingest_and_then_answers(
         part = text[start:end] if start == 0 else head + text[start:end]
         (bundled / f"honghe-part{n}.txt").write_text(part, encoding="utf-8")
     ctx = make_context(tmp_path / "data", model_cache, embedder, segmenter)
-    ctx.settings = replace(ctx.settings, first_run_reports=bundled)
+    ctx.settings = ctx.settings.model_copy(update={"first_run_reports": bundled})
     for url in serve(ctx):
         page = browser.new_page(base_url=url)
         page.set_default_timeout(120_000)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 
 import pytest
 
@@ -32,7 +31,7 @@ def scripted(scripted_server: ScriptedLLM) -> Iterator[ScriptedLLM]:
 def with_model(ctx: ServiceContext, url: str, timeout: float = 2.0) -> ServiceContext:
     """A context on `ctx`'s store and loaded models, with the scripted model configured."""
     llm = LLMSettings(base_url=url, model="scripted", timeout_seconds=timeout, retries=0)
-    configured = ServiceContext(replace(ctx.settings, llm=llm))
+    configured = ServiceContext(ctx.settings.model_copy(update={"llm": llm}))
     for name in SHARED:
         configured.__dict__[name] = getattr(ctx, name)
     # the records caches are keyed by report id (a content hash): sharing them is safe

@@ -22,7 +22,13 @@ def test_every_variable_is_read() -> None:
             "REPORTQA_LLM_RETRIES": "3",
         }
     ).llm
-    assert llm == LLMSettings("http://127.0.0.1:11434/v1", "qwen2.5:7b", "sk-test", 12.5, 3)
+    assert llm == LLMSettings(
+        base_url="http://127.0.0.1:11434/v1",
+        model="qwen2.5:7b",
+        api_key="sk-test",
+        timeout_seconds=12.5,
+        retries=3,
+    )
 
 
 def test_a_base_url_without_a_model_is_refused_with_what_to_do() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -30,9 +29,6 @@ def small_limit_context(
 ) -> ServiceContext:
     """A context on its own store, with the admin token and a file limit of a few MB."""
     ctx = make_context(data_dir, model_cache, embedder, segmenter)
-    limit = SMALL_LIMIT_MB * 2**20
-    ingest = replace(ctx.settings.ingest, max_file_bytes=limit)
-    ctx.settings = replace(
-        ctx.settings, ingest=ingest, admin_token=ADMIN_TOKEN, max_upload_bytes=limit
-    )
+    ingest = ctx.settings.ingest.model_copy(update={"max_upload_mb": SMALL_LIMIT_MB})
+    ctx.settings = ctx.settings.model_copy(update={"ingest": ingest, "admin_token": ADMIN_TOKEN})
     return ctx

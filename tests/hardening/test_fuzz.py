@@ -3,7 +3,6 @@ generated request may get a server error, and every error is the one JSON shape.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -26,7 +25,9 @@ EXAMPLES_PER_ROUTE = 6  # x ~25 operations: about a minute on this machine
 
 # The spec is read when the module is collected; the store behind the app is filled (and its
 # folder chosen) by the fixture below, before the first generated request.
-CONTEXT = ServiceContext(replace(ServiceSettings(), admin_token=ADMIN_TOKEN, rate_per_minute=0))
+CONTEXT = ServiceContext(
+    ServiceSettings().model_copy(update={"admin_token": ADMIN_TOKEN, "rate_per_minute": 0})
+)
 schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(context=CONTEXT))
 
 
@@ -40,7 +41,7 @@ def one_report_stored(
     """The app's store: one small report, the session's model."""
     folder = tmp_path_factory.mktemp("fuzz")
     ready = make_context(folder / "data", model_cache, embedder, segmenter)
-    CONTEXT.settings = replace(CONTEXT.settings, ingest=ready.settings.ingest)
+    CONTEXT.settings = CONTEXT.settings.model_copy(update={"ingest": ready.settings.ingest})
     CONTEXT.__dict__["embedder"] = embedder
     CONTEXT.__dict__["segmenter"] = segmenter
     report = folder / "dali.txt"

@@ -6,13 +6,13 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from ingest.config import IngestSettings
 from service.app import create_app
 from service.config import ServiceSettings
 from service.context import ServiceContext
@@ -30,9 +30,9 @@ def _shape(response: Any, status: int, code: str) -> None:
 @pytest.fixture(scope="module")
 def tight(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     """An app on an empty store with a low rate and a small body limit."""
-    ingest_settings = replace(ServiceSettings().ingest, data_dir=tmp_path_factory.mktemp("limits"))
-    settings = replace(
-        ServiceSettings(ingest=ingest_settings), rate_per_minute=60, rate_burst=5, max_body_kb=4
+    ingest_settings = IngestSettings(data_dir=tmp_path_factory.mktemp("limits"))
+    settings = ServiceSettings(
+        ingest=ingest_settings, rate_per_minute=60, rate_burst=5, max_body_kb=4
     )
     ctx = ServiceContext(settings)
     ctx.__dict__["warm_up"] = lambda: None  # nothing to warm: no model needed for these routes
@@ -115,4 +115,4 @@ def _bare_app(limits: LimitSettings) -> FastAPI:
 def test_the_service_default_limits_are_generous() -> None:
     settings = ServiceSettings.from_env({})
     assert settings.rate_per_minute >= 600 and settings.rate_burst >= 100
-    assert settings.max_body_kb >= 256 and settings.request_timeout_seconds >= 60
+    assert settings.max_body_kb >= 256 and settings.request_timeout_s >= 60

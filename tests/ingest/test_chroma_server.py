@@ -9,7 +9,6 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -57,8 +56,7 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
 def test_ingest_and_search_through_a_chroma_server(
     chroma_server: int, tmp_path: Path, model_cache: Path, embedder: Embedder
 ) -> None:
-    settings = replace(
-        IngestSettings(),
+    settings = IngestSettings(
         data_dir=tmp_path,
         model_cache=model_cache,
         chroma_host="127.0.0.1",

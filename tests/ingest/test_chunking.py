@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.config import ChunkingSettings, IngestSettings
+from ingest.config import IngestSettings
 from ingest.models import Chunk, Report
 from ingest.pipeline import build_report
 from tests.conftest import HONGHE, REPORTS_DIR
@@ -89,7 +89,7 @@ def test_the_unmet_indicator_sentence_is_one_chunk_with_a_section_path(
 
 
 def test_chunks_respect_the_size_limit_unless_one_sentence_is_longer() -> None:
-    settings = IngestSettings(chunking=ChunkingSettings(max_chars=120))
+    settings = IngestSettings(chunk_max_chars=120)
     _, chunks = build_report(HONGHE, HONGHE.read_bytes(), settings)
     for chunk in chunks:
         if chunk.kind == "text" and len(chunk.text) > 120:

@@ -3,7 +3,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from ingest.config import IngestSettings
+from service.config import LLMSettings, ServiceSettings
 
 
 def test_env_is_read_once_into_settings() -> None:
@@ -30,3 +33,33 @@ def test_collection_name_changes_with_model_and_chunking() -> None:
     assert len(names) == 3
     assert other_dir.collection_name == base.collection_name
     assert re.fullmatch(r"[a-zA-Z0-9._-]{3,512}", base.collection_name)
+
+
+def test_a_bad_value_is_one_line_naming_its_variable() -> None:
+    with pytest.raises(ValueError, match=r"^REPORTQA_CHROMA_PORT: .*'abc'") as raised:
+        IngestSettings.from_env({"REPORTQA_CHROMA_PORT": "abc"})
+    assert "\n" not in str(raised.value)
+
+
+def test_the_process_environment_is_read_when_none_is_given(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("REPORTQA_TOP_K", "9")
+    monkeypatch.setenv("REPORTQA_MAX_UPLOAD_MB", "3")
+    monkeypatch.setenv("REPORTQA_CORS_ORIGINS", "http://a.example, http://b.example")
+    monkeypatch.setenv("REPORTQA_FIRST_RUN_REPORTS", "")
+    settings = ServiceSettings.from_env()
+    assert settings.top_k == 9 and settings.max_upload_bytes == 3 * 2**20
+    assert settings.cors_origins == ("http://a.example", "http://b.example")
+    assert settings.first_run_reports is None
+    assert ServiceSettings().top_k == 9  # the same rules when constructed directly
+
+
+def test_every_variable_the_readme_names_is_a_setting() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"REPORTQA_[A-Z_]*[A-Z]", readme))
+    fields = {f"REPORTQA_{name.upper()}" for name in ServiceSettings.model_fields}
+    fields |= {f"REPORTQA_{name.upper()}" for name in IngestSettings.model_fields}
+    fields |= {f"REPORTQA_LLM_{name.upper()}" for name in LLMSettings.model_fields}
+    fields.add("REPORTQA_LLM_TIMEOUT")  # LLMSettings.timeout_seconds
+    assert named <= fields, named - fields

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -126,7 +125,7 @@ def test_browser_chat_front_ends_are_let_in_only_when_configured(
     with TestClient(create_app(context=ctx)) as closed:
         response = closed.options("/v1/chat/completions", headers=preflight)
         assert "access-control-allow-origin" not in response.headers
-    ctx.settings = replace(ctx.settings, cors_origins=("http://chat.example",))
+    ctx.settings = ctx.settings.model_copy(update={"cors_origins": ("http://chat.example",)})
     with TestClient(create_app(context=ctx)) as opened:
         response = opened.options("/v1/chat/completions", headers=preflight)
         assert response.headers["access-control-allow-origin"] == "http://chat.example"

@@ -73,6 +73,34 @@ def test_a_body_or_year_no_report_covers_is_out_of_scope(segmenter: Segmenter, a
     assert build_question(asked, segmenter, [_REPORT], scope="r1").out_of_scope
 
 
+_HONGHE = _REPORT.model_copy(
+    update={
+        "id": "h1",
+        "title": "红河州司法局2024年部门整体支出绩效自评报告",
+        "publisher": "红河州司法局",
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("asked", "foreign"),
+    [
+        # the 普陀 report was deleted: a body of the same kind elsewhere does not answer for it
+        ("上海市普陀区司法局2026年的三公经费是多少?", True),
+        ("普陀区司法局的三公经费是多少?", True),
+        ("红河州司法局2024年的三公经费是多少?", False),
+        ("红河司法局的三公经费是多少?", False),
+        ("司法局的三公经费是多少?", False),
+        ("上海市普陀区财政局的三公经费是多少?", False),
+    ],
+)
+def test_a_body_named_with_another_place_is_out_of_scope(
+    segmenter: Segmenter, asked: str, foreign: bool
+) -> None:
+    q = build_question(asked, segmenter, [_REPORT, _HONGHE])
+    assert bool(q.out_of_scope) is foreign, q.out_of_scope
+
+
 def test_a_budgets_reader_means_the_year_before_by_qu_nian(segmenter: Segmenter) -> None:
     budget = _REPORT.model_copy(
         update={"id": "b1", "title": "某区司法局2026年部门预算", "year": 2026}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -72,7 +71,7 @@ def test_first_run_serves_at_once_and_ingests_in_the_background(
     bundled.mkdir()
     (bundled / HONGHE.name).write_text(HONGHE.read_text(encoding="utf-8")[:3000], encoding="utf-8")
     ctx = make_context(tmp_path / "data", model_cache, embedder, segmenter)
-    ctx.settings = replace(ctx.settings, first_run_reports=bundled)
+    ctx.settings = ctx.settings.model_copy(update={"first_run_reports": bundled})
     with TestClient(create_app(context=ctx)) as client:
         first = client.get("/health").json()
         assert first["status"] == "ok" and first["ingest"]["kind"] == "first_run"
