@@ -189,6 +189,8 @@ def ask(
         )
         reason = f"({answer.generation.reason})" if answer.generation.reason else ""
         out.print(f"[dim]{how}{reason}[/dim]", highlight=False)
+    for caution in answer.cautions:
+        out.print(f"[yellow]OCR: {caution}[/yellow]", highlight=False)
     if answer.computed:
         out.print(
             f"计算所得(由下列引文中的数字算出): {', '.join(answer.computed)}", highlight=False

@@ -47,6 +47,11 @@ class Answer(BaseModel):
     related: list[Citation] = Field(
         default_factory=list, description="可能相关: nearest passages shown on refusal, not support"
     )
+    cautions: list[str] = Field(
+        default_factory=list,
+        description="figures the answer states that OCR read from a scan with low confidence: "
+        "check them against the original",
+    )
     timings: dict[str, float] = Field(default_factory=dict, description="milliseconds per stage")
 
 

@@ -19,6 +19,7 @@ from service.answering.candidates.model import Candidate
 from service.answering.candidates.sentences import state_passage, with_stated_cause
 from service.answering.continuation import list_after_intro
 from service.answering.lexicon import load_lexicon
+from service.answering.ocr_caution import with_cautions
 from service.answering.question import (
     Question,
     asks_for_figure,
@@ -101,7 +102,12 @@ def scored_candidates(
 def answer_question(
     ctx: ServiceContext, question: str, report: str | None = None, top_k: int = 5
 ) -> Answer:
-    """Answer one question from the stored reports, or refuse; every citation is verified."""
+    """Answer one question from the stored reports, or refuse; every citation is verified, and
+    a figure OCR read with low confidence is said to be one."""
+    return with_cautions(_answer(ctx, question, report, top_k), ctx.report)
+
+
+def _answer(ctx: ServiceContext, question: str, report: str | None, top_k: int) -> Answer:
     started = time.perf_counter()
     q = understand(ctx, question, report)
     report_id = q.report_ids[0] if q.report_ids else None

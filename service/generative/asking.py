@@ -4,6 +4,7 @@ it, exactly the extractive path."""
 
 from __future__ import annotations
 
+from service.answering.ocr_caution import with_cautions
 from service.answering.pipeline import answer_question
 from service.context import ServiceContext
 from service.conversation.followup import Resolution, Topic
@@ -32,7 +33,8 @@ def ask(
     chosen, note = choose_with_model(
         ctx, model, extractive, report, ctx.settings.llm.chooser_margin
     )
-    answer = read_answer(model, chosen)
+    # the model's sentences state figures of their own choosing: say again which are uncertain
+    answer = with_cautions(read_answer(model, chosen), ctx.report)
     if answer.generation is not None:
         answer.generation.chooser = note
     return answer
