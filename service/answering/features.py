@@ -56,6 +56,7 @@ FEATURES = (
     "row_verbatim",  # a cell's or row's label is written out in the question
     "column_verbatim",  # a cell's column header is written out in the question
     "key_near_figure",  # a specific word the passage shares stands close before a figure
+    "counted_fit",  # a count is asked in a measure word (几辆) and the passage states one in it
 )
 _TOTAL_ROW = re.compile(r"(?:^|\| )(?:合\s*计|总\s*计|[\u4e00-\u9fff]{0,6}合计)(?: \||$)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -104,6 +105,7 @@ def featurize(
         float(_label_written_out(question.text, candidate)),
         float(is_cell and _column_written_out(question.text, candidate)),
         1.0 if is_cell else _key_near_figure(terms, text),
+        float(part.counted is not None and _states_count_in(candidate, part.counted)),
     ]
 
 
@@ -172,6 +174,13 @@ def _year_fit(asked: frozenset[int], stated: set[int], report_year: int | None) 
 def _direction_fits(text: str, asked: str | None) -> bool:
     stated = direction_of(text)
     return asked is None or stated is None or stated == asked
+
+
+def _states_count_in(candidate: Candidate, measure_word: str) -> bool:
+    """A number in the measure word: "3辆" for 几辆; a cell by its unit."""
+    if candidate.cell is not None:
+        return candidate.cell.unit == measure_word
+    return bool(re.search(rf"\d\s*(?:[((][^))]*[))])?{re.escape(measure_word)}", candidate.text))
 
 
 def _holds_wanted(candidate: Candidate, wanted: str) -> bool:

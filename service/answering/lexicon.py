@@ -42,6 +42,8 @@ class Lexicon:
     next_year: re.Pattern[str]
     body: re.Pattern[str]
     place: re.Pattern[str]  # a place name's end: 普陀区, 红河州
+    measure_words: frozenset[str]  # 量词 a count is asked in: 辆, 人, 项
+    predicate_first: re.Pattern[str]  # a clause opening with its predicate: 比上年…, 占…
     glossary_en: tuple[tuple[str, str], ...]  # longest English phrase first
 
     def alternatives(self, word: str) -> frozenset[str]:
@@ -99,4 +101,6 @@ def load_lexicon() -> Lexicon:
         body=body,
         place=re.compile(r"[\u4e00-\u9fff]{2}(?:" + _any_of(bodies["places"]).pattern + ")"),
         glossary_en=tuple(glossary),
+        measure_words=frozenset(data["measure_words"]),
+        predicate_first=_any_of(data["predicate_first"]),
     )

@@ -7,6 +7,7 @@ Pure functions over the question text, the lexicon and the stored reports' metad
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -57,6 +58,7 @@ class QuestionPart:
     direction: Literal["up", "down"] | None  # the change this part asks about, if any
     bigrams: frozenset[str] = frozenset()  # its Chinese character pairs, less asking words
     asks_share: bool = False  # it wants a percentage and nothing else
+    counted: str | None = None  # the measure word a count is asked in ("辆" of "几辆")
 
 
 @dataclass(frozen=True)
@@ -105,8 +107,22 @@ def normalise_question(text: str, lexicon: Lexicon | None = None) -> str:
             lowered = re.sub(rf"\b{re.escape(english)}\b", chinese, lowered)
         # words the glossary does not know ("the", "did") would only dilute the subject terms
         text = re.sub(r"[a-z]+(?:[-'][a-z]+)*", " ", lowered)
-        text = re.sub(r"\s+", " ", text).strip()
-    return _join_gaps(text, lexicon)
+        text = re.sub(r"(?<!\d)((?:19|20)\d{2})(?![\d年])", r"\1年", text)  # "in 2024"
+        # the glossed words stay apart: joined, "区 财政局" of "… District Finance Bureau" would
+        # read as one body's name with the words before it
+        return re.sub(r"\s+", " ", text).strip()
+    return _join_gaps(_month_ends(text), lexicon)
+
+
+def _month_ends(text: str) -> str:
+    """ "9月底"/"9月末" as reports write the date: "9月30日" (a stated year decides February)."""
+    year = next((int(y) for y in _YEAR.findall(text)), 2001)
+
+    def last_day(match: re.Match[str]) -> str:
+        month = int(match.group(1))
+        return f"{month}月{calendar.monthrange(year, month)[1]}日"
+
+    return re.sub(r"(?<!\d)(1[0-2]|0?[1-9])月(?:底|末)", last_day, text)
 
 
 def _join_gaps(text: str, lexicon: Lexicon) -> str:
@@ -159,6 +175,7 @@ def build_question(
                 direction_of(text) or _change_of(text),
                 _bigrams(text, names, lexicon),
                 bool(lexicon.asks_share.search(text)),
+                counted_in(text, lexicon),
             ),
         ),
         direction=direction_of(text, lexicon),
@@ -196,6 +213,15 @@ def classify_question(text: str, lexicon: Lexicon, several_reports: bool = True)
     return "figure"
 
 
+def counted_in(text: str, lexicon: Lexicon | None = None) -> str | None:
+    """The measure word a count is asked in: "辆" of "有几辆公车", "人" of "编制多少人"."""
+    lexicon = lexicon or load_lexicon()
+    for match in re.finditer(r"(?:几|多少)(.)", text):
+        if match.group(1) in lexicon.measure_words:
+            return match.group(1)
+    return None
+
+
 def wanted_figure(text: str, lexicon: Lexicon | None = None) -> Wanted:
     """The kind of number the question asks for."""
     for wanted, cue in (lexicon or load_lexicon()).wanted:
@@ -222,7 +248,10 @@ def _parts(
     for part, conjoined in marked_parts(text):
         subject = part
         terms = question_terms(segmenter, part, list(reports), lexicon)
-        if not terms.keys and previous is not None and not conjoined:
+        # "比上年增长多少", "占基本支出的比例是多少": a clause that opens with its predicate is
+        # about the subject before it, whatever else it names
+        about_previous = not terms.keys or bool(lexicon.predicate_first.match(part))
+        if about_previous and previous is not None and not conjoined:
             subject = previous + "," + part
             terms = question_terms(segmenter, subject, list(reports), lexicon)
         if not terms.weights:
@@ -235,6 +264,7 @@ def _parts(
                 direction_of(part, lexicon) or _change_of(part),
                 _bigrams(subject, names, lexicon),
                 bool(lexicon.asks_share.search(part)),
+                counted_in(part, lexicon),
             )
         )
         previous = subject
@@ -361,8 +391,10 @@ def foreign_organisation(
         if not same_kind:
             return org
         # "普陀区司法局" is not "红河州司法局": a body named with its place must share the place
-        places = lexicon.place.findall(lexicon.asking.sub("", org[: -len(suffix)]))
-        if places and not any(_longest_common_substring(places[-1], n) >= 2 for n in same_kind):
+        qualifier = lexicon.asking.sub("", org[: -len(suffix)])
+        places = lexicon.place.findall(qualifier)
+        place = places[-1] if places and qualifier.endswith(places[-1]) else None
+        if place and not any(_longest_common_substring(place, n) >= 2 for n in same_kind):
             return org
     return None
 

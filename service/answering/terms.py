@@ -96,7 +96,7 @@ def marked_parts(question: str) -> list[tuple[str, bool]]:
     """The parts, each with whether it is the second of two items asked alike ("B是多少" of
     "A和B各是多少?"), which names its own item and is not about the one before."""
     parts: list[tuple[str, bool]] = []
-    for part in re.split(r"[??;;。]", question):
+    for part in _asked_clauses(question):
         if not part.strip():
             continue
         conjoined = _CONJOINED.match(part)
@@ -106,6 +106,27 @@ def marked_parts(question: str) -> list[tuple[str, bool]]:
         else:
             parts.append((part, False))
     return parts
+
+
+def _asked_clauses(question: str, lexicon: Lexicon | None = None) -> list[str]:
+    """The question cut at ?;。, and at a comma between two clauses that each ask
+    ("…总计是多少,比上年增长多少"); a comma before the clause that asks joins it
+    ("2024年,…是多少")."""
+    asking = (lexicon or load_lexicon()).asking
+    clauses: list[str] = []
+    for sentence in re.split(r"[??;;。]", question):
+        pending = ""
+        for piece in re.split(r"[,,]", sentence):
+            pending = f"{pending},{piece}" if pending else piece
+            if asking.search(piece):
+                clauses.append(pending)
+                pending = ""
+        if pending:
+            if clauses and not asking.search(pending):
+                clauses[-1] += "," + pending  # a trailing phrase qualifies the clause before it
+            else:
+                clauses.append(pending)
+    return clauses
 
 
 def without_names(segmenter: Segmenter, text: str, names: list[str]) -> str:

@@ -29,6 +29,8 @@ _REPORT = Report(
         ("三公經費預算是多少?", "三公经费预算是多少?"),
         ("一般公共服务支出 是 多少", "一般公共服务支出是多少"),
         ("三公经费是多少？", "三公经费是多少?"),
+        ("2024年9月底的预算执行进度", "2024年9月30日的预算执行进度"),
+        ("2024年2月末", "2024年2月29日"),
     ],
 )
 def test_input_forms_are_folded(asked: str, expected: str) -> None:
@@ -56,6 +58,8 @@ def test_english_budget_words_are_glossed() -> None:
         ("收入预算是多少?比上年增加多少?", "figure", "amount", set(), 2),
         ("这份决算有什么问题?", "review", "amount", set(), 1),
         ("法律援助专项资金评价发现了哪些问题?", "reason", "amount", set(), 1),
+        ("2024年收入支出总计是多少,比上年增长多少", "figure", "amount", {2024}, 2),
+        ("2024年,收入支出总计是多少", "figure", "amount", {2024}, 1),
     ],
 )
 def test_question_fields(
@@ -176,3 +180,20 @@ def test_body_names_and_their_abbreviations_are_not_subject_terms(segmenter: Seg
     report = _REPORT.model_copy(update={"publisher": "中共上海市普陀区委社会工作部"})
     q = build_question("社工部2024年项目支出是多少?", segmenter, [report], scope="r1")
     assert not {"社", "工部", "社工部"} & q.terms.weights.keys()
+
+
+@pytest.mark.parametrize(
+    ("asked", "counted"),
+    [("单位现在有几辆公车", "辆"), ("编制多少人?", "人"), ("三公经费多少万元?", None)],
+)
+def test_the_measure_word_a_count_is_asked_in(
+    segmenter: Segmenter, asked: str, counted: str | None
+) -> None:
+    assert build_question(asked, segmenter, [_REPORT], scope="r1").parts[0].counted == counted
+
+
+def test_an_english_question_keeps_its_glossed_words_apart_and_its_year() -> None:
+    text = normalise_question(
+        "What was the government procurement of the District Finance Bureau in 2024?"
+    )
+    assert "政府采购 区 财政局" in text and "2024年" in text
