@@ -57,7 +57,6 @@ class ServiceSettings(ReportqaSettings):
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     host: str = "127.0.0.1"
     port: int = 8000
-    top_k: int = 5
     max_question_chars: int = 2000
     scorer_file: Path | None = None  # a fitted scorer to use instead of the shipped one
     # Write routes (upload, delete) need this token; unset, they are switched off.
@@ -91,8 +90,8 @@ class ServiceSettings(ReportqaSettings):
 
     @model_validator(mode="after")
     def _positive_sizes(self) -> Self:
-        if self.top_k < 1 or self.max_question_chars < 1:
-            raise ValueError("REPORTQA_TOP_K and REPORTQA_MAX_QUESTION_CHARS must be at least 1")
+        if self.max_question_chars < 1:
+            raise ValueError("REPORTQA_MAX_QUESTION_CHARS must be at least 1")
         return self
 
     @property

@@ -338,10 +338,23 @@ def detect_report(text: str, reports: Sequence[Report]) -> str | None:
         best.append((_longest_common_substring(plain, name), report.id))
     best.sort(reverse=True)
     if not best or best[0][0] < _MIN_OVERLAP:
-        return None
+        # an abbreviation ("社工部" of 社会工作部) shares too few characters in a row
+        named = {r.id for r in reports if r.publisher and _abbreviated_in(plain, r.publisher)}
+        return named.pop() if len(named) == 1 else None
     if len(best) > 1 and best[1][0] == best[0][0]:
         return None  # ambiguous ("司法局" names two reports): search them all
     return best[0][1]
+
+
+def _abbreviated_in(text: str, name: str) -> bool:
+    """Some 3–5 characters of the text, ending as the name ends, abbreviate the name."""
+    return any(
+        abbreviates(text[i - n : i], name)
+        for i, char in enumerate(text, start=1)
+        if char == name[-1]
+        for n in range(3, 6)
+        if i - n >= 0
+    )
 
 
 def named_reports(

@@ -44,15 +44,15 @@ def test_a_bad_value_is_one_line_naming_its_variable() -> None:
 def test_the_process_environment_is_read_when_none_is_given(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("REPORTQA_TOP_K", "9")
+    monkeypatch.setenv("REPORTQA_MAX_QUESTION_CHARS", "9")
     monkeypatch.setenv("REPORTQA_MAX_UPLOAD_MB", "3")
     monkeypatch.setenv("REPORTQA_CORS_ORIGINS", "http://a.example, http://b.example")
     monkeypatch.setenv("REPORTQA_FIRST_RUN_REPORTS", "")
     settings = ServiceSettings.from_env()
-    assert settings.top_k == 9 and settings.max_upload_bytes == 3 * 2**20
+    assert settings.max_question_chars == 9 and settings.max_upload_bytes == 3 * 2**20
     assert settings.cors_origins == ("http://a.example", "http://b.example")
     assert settings.first_run_reports is None
-    assert ServiceSettings().top_k == 9  # the same rules when constructed directly
+    assert ServiceSettings().max_question_chars == 9  # the same rules when constructed directly
 
 
 def test_every_variable_the_readme_names_is_a_setting() -> None:
