@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.config import IngestSettings
+from ingest.config import EMBEDDING_BACKENDS, IngestSettings
 from service.config import LLMSettings, ServiceSettings
 
 
@@ -63,3 +63,22 @@ def test_every_variable_the_readme_names_is_a_setting() -> None:
     fields |= {f"REPORTQA_LLM_{name.upper()}" for name in LLMSettings.model_fields}
     fields.add("REPORTQA_LLM_TIMEOUT")  # LLMSettings.timeout_seconds
     assert named <= fields, named - fields
+
+
+def test_collection_name_holds_the_backend_but_torch_keeps_the_old_name() -> None:
+    names = {
+        backend: IngestSettings.from_env({"REPORTQA_EMBEDDING_BACKEND": backend}).collection_name
+        for backend in EMBEDDING_BACKENDS
+    }
+    assert len(set(names.values())) == len(EMBEDDING_BACKENDS)
+    assert names["torch"] == "chunks-0c55161c5ea6dcdd"  # the name stores had before backends
+
+
+def test_unknown_backend_is_refused_with_the_choices() -> None:
+    with pytest.raises(ValueError, match="REPORTQA_EMBEDDING_BACKEND.*onnx-int8"):
+        IngestSettings.from_env({"REPORTQA_EMBEDDING_BACKEND": "tensorrt"})
+
+
+def test_embedding_cache_can_be_switched_off() -> None:
+    assert IngestSettings.from_env({}).embedding_cache
+    assert not IngestSettings.from_env({"REPORTQA_EMBEDDING_CACHE": "off"}).embedding_cache
