@@ -166,6 +166,8 @@ def _embed_and_store(
     if isinstance(parsed, FileResult):
         return parsed
     path, report, chunks = parsed.path, parsed.report, parsed.chunks
+    if store.has_report(report.id):  # the same bytes from the file before, stored meanwhile
+        return _unchanged(path, report.id, store)
     started = time.perf_counter()
     vectors = embedder.embed_passages([c.embedding_text for c in chunks])
     embedded = time.perf_counter()
