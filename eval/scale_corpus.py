@@ -6,8 +6,10 @@ corpus report i mod 5, read and normalised as ingest reads it, then varied so no
 - every year shifts by the same offset (2024 → 2021 and 2023 → 2020 alike, so 上年 stays right);
 - every amount with two decimals is scaled by one factor (totals stay the sums of their parts
   within rounding, and percentages — ratios of amounts — are left as they are).
-Integers other than years (counts, subject codes) are kept. The text stays close enough to a real
-report that it ingests, is chunked and found like one; it is not a new real report.
+Integers other than years (counts, subject codes) are kept. Table rows, which ingest renders
+with a tab between cells, are written with pipes, the text files' table form. The text stays
+close enough to a real report that it ingests, is chunked and found like one; it is not a new
+real report.
 """
 
 from __future__ import annotations
@@ -45,6 +47,12 @@ def vary_text(text: str, place: str, year_shift: int, factor: float) -> str:
     return _AMOUNT.sub(scale, text)
 
 
+def pipe_tables(text: str) -> str:
+    """Tab-separated table rows as pipe rows, so a text file's tables are found as tables."""
+    lines = text.split("\n")
+    return "\n".join("| " + " | ".join(ln.split("\t")) + " |" if "\t" in ln else ln for ln in lines)
+
+
 def source_texts(paths: list[Path]) -> list[tuple[str, str]]:
     """(file stem, normalised text) of each source report, as ingest reads it."""
     settings = IngestSettings()
@@ -66,7 +74,7 @@ def write_varied(count: int, out_dir: Path, paths: list[Path], seed: int = 0) ->
         place = PLACES[(i // len(sources)) % len(PLACES)]
         shift = -1 - (i // (len(sources) * len(PLACES))) % 5  # the year changes with each lap
         factor = round(rng.uniform(0.6, 1.6), 3)
-        varied = vary_text(text, place, shift, factor)
+        varied = pipe_tables(vary_text(text, place, shift, factor))
         path = out_dir / f"{i:04d}-{stem}-{place}.txt"
         path.write_text(f"{varied}\n(变体 {i}: 系数 {factor})\n", encoding="utf-8")
         written.append(path)
