@@ -29,7 +29,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -56,10 +55,12 @@ class _MainPathEmbedder:
 
 def run_one(config: str, data_dir: Path, paths: list[Path]) -> dict[str, Any]:
     """One ingest in this process; the measurements as a dict."""
-    base = replace(IngestSettings.from_env(), data_dir=data_dir)
+    base = IngestSettings.from_env().model_copy(update={"data_dir": data_dir})
     main_path = config == "main"
     settings = (
-        replace(base, embedding_backend="torch", embedding_cache=False) if main_path else base
+        base.model_copy(update={"embedding_backend": "torch", "embedding_cache": False})
+        if main_path
+        else base
     )
     started = time.perf_counter()
     embedder = Embedder(

@@ -18,7 +18,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +35,7 @@ GOLD = Path(__file__).resolve().parent / "gold" / "gold-dev.jsonl"
 def run_size(count: int, root: Path) -> dict[str, Any]:
     """Generate, ingest and ask at `count` reports, in this process."""
     reports = write_varied(count, root / "reports", [CORPUS])
-    ingest = replace(IngestSettings.from_env(), data_dir=root / "data")
+    ingest = IngestSettings.from_env().model_copy(update={"data_dir": root / "data"})
     ctx = ServiceContext(ServiceSettings(ingest=ingest))
     ctx.embedder.embed_query("预热")  # the model load is not ingest time
     started = time.perf_counter()

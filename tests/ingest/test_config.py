@@ -75,7 +75,7 @@ def test_collection_name_holds_the_backend_but_torch_keeps_the_old_name() -> Non
 
 
 def test_unknown_backend_is_refused_with_the_choices() -> None:
-    with pytest.raises(ValueError, match="REPORTQA_EMBEDDING_BACKEND.*onnx-int8"):
+    with pytest.raises(ValueError, match=r"REPORTQA_EMBEDDING_BACKEND.*onnx-int8"):
         IngestSettings.from_env({"REPORTQA_EMBEDDING_BACKEND": "tensorrt"})
 
 
