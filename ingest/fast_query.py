@@ -56,7 +56,7 @@ def build_traced_encoder(
 ) -> TracedQueryEncoder | None:
     """A traced encoder for `model`, or None when its shape is not the common one or the trace
     does not reproduce the plain path's vector."""
-    shape = _pooling_of(model)
+    shape = pooling_of(model)
     if shape is None:
         return None
     try:
@@ -87,7 +87,7 @@ def build_traced_encoder(
         return None
 
 
-def _pooling_of(model: SentenceTransformer) -> str | None:
+def pooling_of(model: SentenceTransformer) -> str | None:
     """'mean' or 'cls' for a [Transformer, Pooling(, Normalize)] model, else None."""
     modules = [type(m).__name__ for m in model]
     if modules not in (["Transformer", "Pooling"], ["Transformer", "Pooling", "Normalize"]):

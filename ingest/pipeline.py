@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -110,6 +111,16 @@ def build_report(path: Path, data: bytes, settings: IngestSettings) -> tuple[Rep
     return report, chunks
 
 
+@dataclass
+class _Parsed:
+    """A file read and parsed, waiting for its embedding and its write."""
+
+    path: Path
+    report: Report
+    chunks: list[Chunk]
+    parse_seconds: float
+
+
 def ingest_file(
     path: Path, settings: IngestSettings, store: ReportStore, embedder: PassageEmbedder
 ) -> FileResult:
@@ -119,6 +130,17 @@ def ingest_file(
     write and the removal of the version it replaces run inside it, as one step: two processes
     ingesting the same file store it once, and no reader sees both versions or half of one.
     """
+    step = _prepare(path, settings, store)
+    if isinstance(step, FileResult):
+        return step
+    return _embed_and_store(step(), store, embedder)
+
+
+def _prepare(
+    path: Path, settings: IngestSettings, store: ReportStore
+) -> FileResult | Callable[[], _Parsed | FileResult]:
+    """Read and check the file (cheap, in the caller's thread, which may use the store): either
+    its result already, or the parse still to run (which touches no store, so any thread may)."""
     try:
         data = read_checked(path, settings.max_file_bytes)
     except IngestError as exc:
@@ -126,17 +148,32 @@ def ingest_file(
     report_id = report_id_for(data)
     if store.has_report(report_id):
         return _unchanged(path, report_id, store)
+
+    def parse() -> _Parsed | FileResult:
+        started = time.perf_counter()
+        try:
+            report, chunks = build_report(path, data, settings)
+        except IngestError as exc:
+            return FileResult(path, "failed", error=str(exc))
+        return _Parsed(path, report, chunks, time.perf_counter() - started)
+
+    return parse
+
+
+def _embed_and_store(
+    parsed: _Parsed | FileResult, store: ReportStore, embedder: PassageEmbedder
+) -> FileResult:
+    if isinstance(parsed, FileResult):
+        return parsed
+    path, report, chunks = parsed.path, parsed.report, parsed.chunks
+    if store.has_report(report.id):  # the same bytes from the file before, stored meanwhile
+        return _unchanged(path, report.id, store)
     started = time.perf_counter()
-    try:
-        report, chunks = build_report(path, data, settings)
-    except IngestError as exc:
-        return FileResult(path, "failed", error=str(exc))
-    parsed = time.perf_counter()
     vectors = embedder.embed_passages([c.embedding_text for c in chunks])
     embedded = time.perf_counter()
     with store.writing():
-        if store.has_report(report_id):  # another process stored it while this one embedded
-            return _unchanged(path, report_id, store)
+        if store.has_report(report.id):  # another process stored it while this one embedded
+            return _unchanged(path, report.id, store)
         previous = _versions_of(store, report.source_path)
         store.add_report(report, chunks, vectors, replaces=previous)
     stored = time.perf_counter()
@@ -144,8 +181,8 @@ def ingest_file(
         path,
         "replaced" if previous else "ingested",
         report=report.model_copy(update={"text": ""}),
-        parse_seconds=parsed - started,
-        embed_seconds=embedded - parsed,
+        parse_seconds=parsed.parse_seconds,
+        embed_seconds=embedded - started,
         store_seconds=stored - embedded,
     )
 
@@ -186,13 +223,60 @@ def ingest_paths(
     store: ReportStore,
     embedder: PassageEmbedder,
     on_file: Callable[[FileResult], None] | None = None,
+    parse_ahead: bool = True,
 ) -> IngestSummary:
-    """Ingest every file under `paths`; a failed file never stops the others."""
+    """Ingest every file under `paths`, in order; a failed file never stops the others.
+
+    With `parse_ahead`, the next file is parsed in a worker thread while this one is embedded and
+    stored (embedding leaves the GIL to onnxruntime or torch, parsing is mostly Python). Only this
+    thread uses the store: the worker parses bytes already read and checked here.
+    """
     store.remove_orphan_chunks()
     summary = IngestSummary()
-    for path in expand_paths(paths):
-        result = ingest_file(path, settings, store, embedder)
-        summary.results.append(result)
-        if on_file is not None:
-            on_file(result)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse-ahead") as pool:
+        for result in _results(expand_paths(paths), settings, store, embedder, pool, parse_ahead):
+            summary.results.append(result)
+            if on_file is not None:
+                on_file(result)
     return summary
+
+
+def _results(
+    paths: Iterator[Path],
+    settings: IngestSettings,
+    store: ReportStore,
+    embedder: PassageEmbedder,
+    pool: ThreadPoolExecutor,
+    parse_ahead: bool,
+) -> Iterator[FileResult]:
+    """One result per file, in order, with at most one parse running ahead."""
+    pending: Future[_Parsed | FileResult] | FileResult | None = None
+    for path in paths:
+        step = _prepare(path, settings, store)
+        if isinstance(step, FileResult) or not parse_ahead:
+            upcoming: Future[_Parsed | FileResult] | FileResult = (
+                step if isinstance(step, FileResult) else _done(step())
+            )
+        else:
+            upcoming = pool.submit(step)
+        if pending is not None:
+            yield _finish(pending, store, embedder)
+        pending = upcoming
+    if pending is not None:
+        yield _finish(pending, store, embedder)
+
+
+def _finish(
+    pending: Future[_Parsed | FileResult] | FileResult,
+    store: ReportStore,
+    embedder: PassageEmbedder,
+) -> FileResult:
+    if isinstance(pending, FileResult):
+        return pending
+    return _embed_and_store(pending.result(), store, embedder)
+
+
+def _done(value: _Parsed | FileResult) -> Future[_Parsed | FileResult]:
+    future: Future[_Parsed | FileResult] = Future()
+    future.set_result(value)
+    return future

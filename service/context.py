@@ -40,7 +40,13 @@ class ServiceContext:
     @cached_property
     def embedder(self) -> Embedder:
         ingest = self.settings.ingest
-        return Embedder(ingest.embedding_model, ingest.models_dir, ingest.embedding_batch_size)
+        return Embedder(
+            ingest.embedding_model,
+            ingest.models_dir,
+            ingest.embedding_batch_size,
+            backend=ingest.embedding_backend,
+            cache_dir=ingest.cache_dir if ingest.embedding_cache else None,
+        )
 
     @cached_property
     def segmenter(self) -> Segmenter:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.config import IngestSettings
+from ingest.config import EMBEDDING_BACKENDS, IngestSettings
 from service.config import LLMSettings, ServiceSettings
 
 
@@ -71,3 +71,22 @@ def test_a_given_mapping_is_all_that_is_read(monkeypatch: pytest.MonkeyPatch) ->
     assert IngestSettings.from_env({}).model_cache is None
     settings = ServiceSettings.from_env({})
     assert settings.port == 8000 and settings.ingest.model_cache is None
+
+
+def test_collection_name_holds_the_backend_but_torch_keeps_the_old_name() -> None:
+    names = {
+        backend: IngestSettings.from_env({"REPORTQA_EMBEDDING_BACKEND": backend}).collection_name
+        for backend in EMBEDDING_BACKENDS
+    }
+    assert len(set(names.values())) == len(EMBEDDING_BACKENDS)
+    assert names["torch"] == "chunks-0c55161c5ea6dcdd"  # the name stores had before backends
+
+
+def test_unknown_backend_is_refused_with_the_choices() -> None:
+    with pytest.raises(ValueError, match=r"REPORTQA_EMBEDDING_BACKEND.*onnx-int8"):
+        IngestSettings.from_env({"REPORTQA_EMBEDDING_BACKEND": "tensorrt"})
+
+
+def test_embedding_cache_can_be_switched_off() -> None:
+    assert IngestSettings.from_env({}).embedding_cache
+    assert not IngestSettings.from_env({"REPORTQA_EMBEDDING_CACHE": "off"}).embedding_cache

@@ -67,7 +67,8 @@ def built_model(models_dir: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def rebuilt_embedder(models_dir: Path, built_model: Path) -> Embedder:
-    return Embedder(DEFAULT_EMBEDDING_MODEL, models_dir)
+    # torch: the rebuild itself is checked here; the onnx backends against torch elsewhere
+    return Embedder(DEFAULT_EMBEDDING_MODEL, models_dir, backend="torch")
 
 
 @pytest.fixture(scope="session")
@@ -208,8 +209,8 @@ def test_traced_query_path_gives_the_plain_vector(rebuilt_embedder: Embedder) ->
 def test_loading_never_touches_the_network(
     models_dir: Path, built_model: Path, network_attempts: list[object]
 ) -> None:
-    assert Embedder(DEFAULT_EMBEDDING_MODEL, models_dir).dimension == 384
-    assert Embedder(str(built_model), models_dir).dimension == 384
+    assert Embedder(DEFAULT_EMBEDDING_MODEL, models_dir, backend="torch").dimension == 384
+    assert Embedder(str(built_model), models_dir, backend="torch").dimension == 384
     assert network_attempts == []
 
 

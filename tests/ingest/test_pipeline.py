@@ -142,3 +142,28 @@ def test_a_failed_store_write_leaves_no_trace(
         )
     assert [r.file_name for r in small_context.store.list_reports()] == ["kept.txt"]
     assert small_context.store.count_chunks() == chunks_before
+
+
+@pytest.mark.parametrize("parse_ahead", [True, False])
+def test_results_keep_file_order_with_parsing_ahead(
+    small_context: ServiceContext, tmp_path: Path, parse_ahead: bool
+) -> None:
+    """The copy is parsed while the first file is embedded, before it is stored: it is found
+    stored when its own turn comes, and embedded never."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "a.txt").write_text(SMALL_REPORT, encoding="utf-8")
+    (folder / "b-copy-of-a.txt").write_text(SMALL_REPORT, encoding="utf-8")
+    (folder / "c-broken.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf" * 10)
+    (folder / "d.txt").write_text(SMALL_REPORT.replace("某某局", "另一局"), encoding="utf-8")
+    ctx = small_context
+    summary = ingest_paths(
+        [folder], ctx.settings.ingest, ctx.store, ctx.embedder, parse_ahead=parse_ahead
+    )
+    assert [(r.path.name, r.status) for r in summary.results] == [
+        ("a.txt", "ingested"),
+        ("b-copy-of-a.txt", "unchanged"),
+        ("c-broken.pdf", "failed"),
+        ("d.txt", "ingested"),
+    ]
+    assert len(ctx.store.list_reports()) == 2
