@@ -177,10 +177,13 @@ def _answer_across_reports(ctx: ServiceContext, q: Question, started: float) -> 
     targets = named_reports(q.text, reports) if q.intent == "comparison" else []
     if len(targets) < 2:
         targets = [r.id for r in reports]
-    subject = strip_ordering(q.text)
+    # each report is asked about its own figure, by its own name: the other names only dilute
+    names = [r.publisher for r in reports if r.id in targets and r.publisher]
+    measure = without_names(ctx.segmenter, strip_ordering(q.text), names).lstrip("和与及、,的")
     entries = []
     for report_id in targets:
-        sub = build_question(subject, ctx.segmenter, reports, scope=report_id)
+        own = ctx.report(report_id).publisher or ""
+        sub = build_question(own + measure, ctx.segmenter, reports, scope=report_id)
         chosen = [] if sub.out_of_scope else _chosen(ctx, sub)[0]
         if not chosen:
             continue

@@ -382,6 +382,8 @@ def strip_ordering(text: str, lexicon: Lexicon | None = None) -> str:
     for name in ("comparison", "ranking"):
         text = cues[name].sub("", text)
     text = re.sub(r"^[的之]|[??]+$", "", text.strip())
+    # "谁的项目支出多" asks for 项目支出: the comparative left at the end is the cue's
+    text = re.sub(r"(?<=[\u4e00-\u9fff])[多高大少低]$", "", text)
     return text if lexicon.asking.search(text) else text + "是多少?"
 
 
