@@ -1,13 +1,17 @@
-"""Real `reportqa` processes for the multi-process and crash tests: a server and CLI runs."""
+"""Real processes for the multi-process, crash and deployment tests: `reportqa serve`, CLI runs
+and a Chroma server (`chroma run`)."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
+import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
@@ -40,38 +44,119 @@ def run_cli(
     )
 
 
-@contextmanager
-def running_server(env: dict[str, str], timeout: float = 180) -> Iterator[str]:
-    """`reportqa serve` in its own process until the block ends; yields its base URL."""
-    port = free_port()
-    process = subprocess.Popen(
-        [str(REPORTQA), "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
+class ServeProcess:
+    """`reportqa serve` started in its own process (ready once /health answers)."""
+
+    def __init__(self, env: dict[str, str], *args: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        # A file, not a pipe: a pipe nobody reads fills up and blocks the server's logging.
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115  (closed by stop())
+        self._process = subprocess.Popen(
+            [str(REPORTQA), "serve", "--port", str(self.port), *args],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=self._stderr,
+        )
+
+    def wait_ready(self, timeout: float = 180) -> None:
         deadline = time.monotonic() + timeout
         while True:
-            if process.poll() is not None:
-                raise RuntimeError(
-                    f"reportqa serve exited: {process.stderr.read() if process.stderr else ''}"
-                )
+            if self._process.poll() is not None:
+                self._stderr.seek(0)
+                stderr = self._stderr.read().decode(errors="replace")
+                raise RuntimeError(f"reportqa serve exited: {stderr[-4000:]}")
             try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
+                if httpx.get(f"{self.url}/health", timeout=2).status_code == 200:
+                    return
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline:
                 raise RuntimeError("reportqa serve did not answer /health in time")
             time.sleep(0.3)
-        yield url
-    finally:
-        process.terminate()
+
+    def stop(self) -> None:
+        self._process.terminate()
         try:
-            process.wait(30)
+            self._process.wait(30)
         except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
+            self._process.kill()
+            self._process.wait(10)
+        self._stderr.close()
+
+
+@contextmanager
+def running_servers(*commands: tuple[dict[str, str], tuple[str, ...]]) -> Iterator[list[str]]:
+    """Several `reportqa serve` processes (environment, extra arguments), started together
+    until the block ends; yields their base URLs."""
+    with ExitStack() as stack:
+        servers = []
+        for env, args in commands:
+            server = ServeProcess(env, *args)
+            stack.callback(server.stop)
+            servers.append(server)
+        for server in servers:
+            server.wait_ready()
+        yield [server.url for server in servers]
+
+
+@contextmanager
+def running_server(env: dict[str, str], timeout: float = 180) -> Iterator[str]:
+    """`reportqa serve` in its own process until the block ends; yields its base URL."""
+    server = ServeProcess(env)
+    try:
+        server.wait_ready(timeout)
+        yield server.url
+    finally:
+        server.stop()
+
+
+class ChromaServer:
+    """`chroma run` on a folder and a port, to be killed and started again on both."""
+
+    def __init__(self, path: Path, port: int | None = None) -> None:
+        chroma = shutil.which("chroma", path=str(REPORTQA.parent)) or shutil.which("chroma")
+        assert chroma, "the chroma command comes with the chromadb package"
+        self._command = [chroma, "run", "--path", str(path), "--host", "127.0.0.1"]
+        self.port = port or free_port()
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 60) -> None:
+        self._process = subprocess.Popen(
+            [*self._command, "--port", str(self.port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/api/v2/heartbeat", timeout=1)
+                return
+            except OSError:
+                if time.monotonic() > deadline or self._process.poll() is not None:
+                    raise RuntimeError("chroma server did not start") from None
+                time.sleep(0.2)
+
+    def kill(self) -> None:
+        """Gone at once, as a crashed server or machine is: no clean shutdown."""
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait(30)
+            self._process = None
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(30)
+            self._process = None
+
+
+@contextmanager
+def chroma_server(path: Path) -> Iterator[ChromaServer]:
+    """A running Chroma server on `path` until the block ends."""
+    server = ChromaServer(path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
