@@ -5,7 +5,12 @@ asks every question of the gold file once (the answers before the upload), then 
 threads asking those questions in random order for `--seconds`, while one report is uploaded
 through the API and ingested. Reports requests/s, p50/p95 latency, failed requests, and changed
 answers: answers that differ from the one before the upload, for questions about reports other
-than the uploaded one (counted during the load, and once more after it, when the ingest is done).
+than the uploaded one (counted during the load, and once more after it, when the ingest is done;
+a new report may rightly change the answer to a question that names no department, but an answer
+that is neither the one before nor the one after would be a state in between leaking out).
+
+Each `--workers` count (default 1 and 2: one Python process answers on one core at a time) is a
+run of its own on a fresh copy, side by side in one table; the first is the baseline of the ratio.
 
     python -m eval.load_bench --data-dir data --seconds 60 --clients 32 [--append BENCHMARKS.md]
 
@@ -45,29 +50,38 @@ def main(argv: list[str] | None = None) -> None:
     questions = [g["question"] for g in gold]
     others = [i for i, g in enumerate(gold) if g.get("report") != args.upload.stem]
     load_before = os.getloadavg()
+    columns = {}
+    for workers in args.workers:
+        columns[workers] = _rows(*_run(args, workers, questions), others)
+    table = _table(columns)
+    print(table)
+    if args.append:
+        _append(args.append, args, table, load_before, os.getloadavg())
+
+
+def _run(
+    args: argparse.Namespace, workers: int, questions: list[str]
+) -> tuple[list[Asked], float, list[str | None], list[str | None], Upload]:
+    """One configuration: a fresh copy of the store, the answers before, the load with the
+    upload, the answers after."""
     with tempfile.TemporaryDirectory(prefix="load-bench-") as scratch:
         data_dir = Path(scratch) / "data"
         # The upload changes the store: work on a copy, so every run starts from the same one.
         shutil.copytree(args.data_dir, data_dir, ignore=shutil.ignore_patterns("models"))
         token = uuid.uuid4().hex
-        with _server(data_dir, token, args.workers, Path(scratch) / "serve.log") as url:
+        with _server(data_dir, token, workers, Path(scratch) / "serve.log") as url:
             before = _ask_all(url, questions)
             started = time.monotonic()
             upload = Upload()
             uploader = threading.Timer(
-                args.upload_after,
-                upload_report,
-                (url, args.upload, token, started, upload),
+                args.upload_after, upload_report, (url, args.upload, token, started, upload)
             )
             uploader.start()
             asked = run_clients(url, questions, args.clients, args.seconds, started)
             elapsed = time.monotonic() - started
             uploader.join()
             after = _ask_all(url, questions)
-    table = _table(asked, elapsed, before, after, others, upload)
-    print(table)
-    if args.append:
-        _append(args.append, args, table, load_before, os.getloadavg())
+    return asked, elapsed, before, after, upload
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -75,7 +89,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", type=Path, required=True, help="an ingested data folder")
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=1, help="`reportqa serve --workers`")
+    parser.add_argument(
+        "--workers",
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=[1, 2],
+        help="`reportqa serve --workers` of each run, the first the baseline (default: 1,2)",
+    )
     parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
     parser.add_argument("--upload", type=Path, default=DEFAULT_UPLOAD, help="the report uploaded")
     parser.add_argument("--upload-after", type=float, default=5.0, help="seconds into the load")
@@ -146,43 +165,54 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
-def _table(
+def _rows(
     asked: list[Asked],
     elapsed: float,
     before: list[str | None],
     after: list[str | None],
-    others: list[int],
     upload: Upload,
-) -> str:
+    others: list[int],
+) -> dict[str, str]:
+    """The measures of one run, by name."""
     answered = [a for a in asked if a.status == 200]
     failed = Counter(a.status for a in asked if a.status != 200)
     other = set(others)
     compared = [a for a in answered if a.question in other and before[a.question] is not None]
     changed = [a for a in compared if a.answer != before[a.question]]
     changed_after = [q for q in others if before[q] is not None and after[q] != before[q]]
+    # An answer that is neither the one before nor the one after the ingest: a state in between.
+    neither = [a for a in changed if a.answer != after[a.question]]
     latencies = [a.seconds * 1000 for a in answered]
     ingest = (
         f"{upload.status}, {upload.sent:.1f} → {upload.finished:.1f} s"
         if upload.sent is not None and upload.finished is not None
         else upload.status
     )
-    rows = [
-        ("requests", f"{len(asked)} in {elapsed:.1f} s"),
-        ("requests/s", f"{len(answered) / elapsed:.1f}"),
-        (
-            "latency p50 / p95",
-            f"{_percentile(latencies, 0.5):.0f} / {_percentile(latencies, 0.95):.0f} ms",
-        ),
-        ("failed requests", str(sum(failed.values())) + _statuses(failed)),
-        (
-            "changed answers (during load)",
-            f"{len(changed)} of {len(compared)}, {len({a.question for a in changed})} questions",
-        ),
-        ("changed answers (after ingest)", f"{len(changed_after)} of {len(others)} questions"),
-        ("upload (ingested at, s into the load)", ingest),
-    ]
-    lines = ["| measure | value |", "| --- | --- |"]
-    lines += [f"| {name} | {value} |" for name, value in rows]
+    p50, p95 = _percentile(latencies, 0.5), _percentile(latencies, 0.95)
+    return {
+        "requests": f"{len(asked)} in {elapsed:.1f} s",
+        "requests/s": f"{len(answered) / elapsed:.1f}",
+        "latency p50 / p95": f"{p50:.0f} / {p95:.0f} ms",
+        "failed requests": str(sum(failed.values())) + _statuses(failed),
+        "changed answers (during load)": f"{len(changed)} of {len(compared)}, "
+        f"{len({a.question for a in changed})} questions",
+        "changed answers (after ingest)": f"{len(changed_after)} of {len(others)} questions",
+        "changed answers, neither before nor after": str(len(neither)),
+        "upload: status, sent → ingested (s into the load)": ingest,
+    }
+
+
+def _table(columns: dict[int, dict[str, str]]) -> str:
+    """One column per run, and each run's requests/s as a ratio to the first run's."""
+    runs = list(columns)
+    base = float(columns[runs[0]]["requests/s"])
+    for workers in runs:
+        ratio = float(columns[workers]["requests/s"]) / base if base else 0.0
+        columns[workers]["requests/s vs the first run"] = f"{ratio:.2f}×"
+    names = [f"{w} worker{'s' if w > 1 else ''}" for w in runs]
+    lines = ["| measure | " + " | ".join(names) + " |", "| --- |" + " --- |" * len(runs)]
+    for measure in columns[runs[0]]:
+        lines.append(f"| {measure} | " + " | ".join(columns[w][measure] for w in runs) + " |")
     return "\n".join(lines)
 
 
@@ -210,7 +240,7 @@ def _append(
     )
     command = (
         f"python -m eval.load_bench --data-dir {args.data_dir} --seconds {args.seconds:g} "
-        f"--clients {args.clients} --workers {args.workers}"
+        f"--clients {args.clients} --workers {','.join(map(str, args.workers))}"
     )
     section = [
         f"## Load: {args.clients} clients",
@@ -218,7 +248,11 @@ def _append(
         f"- date: {datetime.now(UTC).isoformat(timespec='minutes')}",
         f"- machine: {os.cpu_count()} cores ({cpu}), no GPU, Python {platform.python_version()}",
         f"- load average (1 min) before / after: {load[0]:.1f} / {load_after[0]:.1f}"
-        " (above 0 before: other jobs were running on the machine)",
+        + (
+            " (other jobs were running on the machine)"
+            if load[0] > 0.5
+            else " (the machine was otherwise idle)"
+        ),
         f"- command: `{command}`",
         f"- questions: {args.gold.name}; upload: {args.upload.name}, "
         f"{args.upload_after:g} s into the load",

@@ -162,6 +162,10 @@ class ReportStore:
                 with self._guard.locked(exclusive) as outermost:
                     if outermost:
                         self._catch_up(self._guard, self._settings)
+                    if outermost and exclusive:
+                        # Moved before the write too: a writer killed half way leaves a marker
+                        # that no reader's cached view was read at.
+                        self._generation = self._guard.advance()
                     try:
                         with self._counting(exclusive):
                             yield

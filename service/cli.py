@@ -444,7 +444,7 @@ def serve(
         uvicorn.run(create_app(settings), host=host, port=port)
         return
     if settings.first_run_reports is not None:
-        err.print("several workers: no first-run ingest (add reports with `reportqa ingest`)")
+        err.print("several workers: an empty store is not filled at start (use `reportqa ingest`)")
     # Each worker process builds its own app from the same environment. Loading torch and the
     # model holds a worker's interpreter for seconds on a busy machine: uvicorn's default 5 s
     # health check would take that for a hung worker and start it again, and again.
