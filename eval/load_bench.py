@@ -52,7 +52,10 @@ def main(argv: list[str] | None = None) -> None:
     load_before = os.getloadavg()
     columns = {}
     for workers in args.workers:
-        columns[workers] = _rows(*_run(args, workers, questions), others)
+        asked, elapsed, before, after, upload = _run(args, workers, questions)
+        columns[workers] = _rows(asked, elapsed, before, after, upload, others)
+        moved = [str(gold[q].get("id", q)) for q in others if after[q] != before[q]]
+        print(f"{workers} worker(s): answers the upload changed: {', '.join(moved) or 'none'}")
     table = _table(columns)
     print(table)
     if args.append:

@@ -15,13 +15,15 @@ from dataclasses import replace
 from pathlib import Path
 
 import httpx
+from fastapi.testclient import TestClient
 
 from ingest.embedding import Embedder
 from ingest.segmenter import Segmenter
+from service.app import create_app
 from tests.conftest import make_context
 from tests.hardening.badfiles import REPORT_TEXT
 from tests.hardening.processes import ChromaServer, ServeProcess, process_env
-from tests.live import ADMIN_TOKEN, serve
+from tests.live import ADMIN_TOKEN, free_port, serve
 
 QUESTION = "大理州测试局2024年会议经费支出多少?"
 FIGURE = "12.34"
@@ -117,3 +119,21 @@ def _wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:
     while not condition():
         assert time.monotonic() < deadline, f"not within {seconds} s: {what}"
         time.sleep(0.2)
+
+
+def test_a_service_started_before_its_chroma_server_waits_for_it(
+    tmp_path: Path, model_cache: Path, embedder: Embedder, segmenter: Segmenter
+) -> None:
+    chroma = ChromaServer(tmp_path / "chroma", port=free_port())
+    ctx = make_context(tmp_path / "data", model_cache, embedder, segmenter)
+    ingest = replace(ctx.settings.ingest, chroma_host="127.0.0.1", chroma_port=chroma.port)
+    ctx.settings = replace(ctx.settings, ingest=ingest)
+    with TestClient(create_app(context=ctx)) as client:  # runs the app's start-up
+        _assert_unavailable(client.get("/reports"))
+        _assert_unavailable(client.get("/health"))
+        chroma.start()
+        try:
+            assert client.get("/reports").json()["count"] == 0
+            assert client.post("/ask", json={"question": QUESTION}).json()["answerable"] is False
+        finally:
+            chroma.stop()
