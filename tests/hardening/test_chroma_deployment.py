@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 
 from ingest.embedding import Embedder
@@ -32,7 +33,7 @@ REQUEST_TIME = 10.0  # no request may take longer, server up or down
 
 
 def test_services_share_one_chroma_server(
-    tmp_path: Path, model_cache: Path, embedder: Embedder, segmenter: Segmenter
+    tmp_path: Path, model_cache: Path, request: pytest.FixtureRequest
 ) -> None:
     chroma = ChromaServer(tmp_path / "chroma")
     chroma.start()
@@ -41,6 +42,9 @@ def test_services_share_one_chroma_server(
     readers = ServeProcess(
         process_env(tmp_path / "reader", model_cache, **server), "--workers", "2"
     )
+    # Asked for only now, so that a model loaded for this test loads while the workers' do.
+    embedder: Embedder = request.getfixturevalue("embedder")
+    segmenter: Segmenter = request.getfixturevalue("segmenter")
     writer_context = make_context(tmp_path / "writer", model_cache, embedder, segmenter)
     ingest = replace(
         writer_context.settings.ingest, chroma_host="127.0.0.1", chroma_port=chroma.port
