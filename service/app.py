@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import replace
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -68,7 +67,7 @@ def create_worker_app() -> FastAPI:
     """The app of one of several worker processes (`reportqa serve --workers N`), from env.
 
     No first-run ingest: every worker would start one at once on the same empty store."""
-    return create_app(replace(ServiceSettings.from_env(), first_run_reports=None))
+    return create_app(ServiceSettings.from_env().model_copy(update={"first_run_reports": None}))
 
 
 def limit_settings(settings: ServiceSettings) -> LimitSettings:

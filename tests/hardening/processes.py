@@ -11,7 +11,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 
 import httpx
@@ -44,20 +44,49 @@ def run_cli(
     )
 
 
+def owns_port(pid: int, port: int) -> bool:
+    """Process `pid` holds the listening socket on `port`: the server that answers there is the
+    one a test started, not another test's that took the port in between (other suites pick
+    free ports on the same machine too)."""
+    listening = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with suppress(OSError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                fields = line.split()
+                if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                    listening.add(f"socket:[{fields[9]}]")
+    with suppress(OSError):
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            with suppress(OSError):
+                if os.readlink(fd) in listening:
+                    return True
+    return False
+
+
 class ServeProcess:
     """`reportqa serve` started in its own process (ready once /health answers)."""
 
     def __init__(self, env: dict[str, str], *args: str) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self._env, self._args = env, args
         # A file, not a pipe: a pipe nobody reads fills up and blocks the server's logging.
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115  (closed by stop())
+        self._launch()
+
+    def _launch(self) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
         self._process = subprocess.Popen(
-            [str(REPORTQA), "serve", "--port", str(self.port), *args],
-            env=env,
+            [str(REPORTQA), "serve", "--port", str(self.port), *self._args],
+            env=self._env,
             stdout=subprocess.DEVNULL,
             stderr=self._stderr,
         )
+
+    def _relaunch(self) -> None:
+        """Start again on another port (another process took this one)."""
+        self._process.kill()
+        self._process.wait(10)
+        self._launch()
 
     def wait_ready(self, timeout: float = 180) -> None:
         deadline = time.monotonic() + timeout
@@ -65,10 +94,16 @@ class ServeProcess:
             if self._process.poll() is not None:
                 self._stderr.seek(0)
                 stderr = self._stderr.read().decode(errors="replace")
+                if "address already in use" in stderr.lower():
+                    self._stderr.truncate(0)
+                    self._relaunch()
+                    continue
                 raise RuntimeError(f"reportqa serve exited: {stderr[-4000:]}")
             try:
                 if httpx.get(f"{self.url}/health", timeout=2).status_code == 200:
-                    return
+                    if owns_port(self._process.pid, self.port):
+                        return
+                    self._relaunch()
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline:
@@ -118,24 +153,39 @@ class ChromaServer:
         chroma = shutil.which("chroma", path=str(REPORTQA.parent)) or shutil.which("chroma")
         assert chroma, "the chroma command comes with the chromadb package"
         self._command = [chroma, "run", "--path", str(path), "--host", "127.0.0.1"]
+        self._fixed_port = port is not None
         self.port = port or free_port()
         self._process: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 60) -> None:
-        self._process = subprocess.Popen(
+        """Start and wait for the heartbeat; on a port another process took meanwhile, start
+        again on another (unless the port was given: then it is an error)."""
+        for _ in range(3):
+            if self._started(timeout):
+                return
+            if self._fixed_port:
+                raise RuntimeError(f"chroma server did not start on port {self.port}")
+            self.port = free_port()
+        raise RuntimeError("chroma server did not start")
+
+    def _started(self, timeout: float) -> bool:
+        process = self._process = subprocess.Popen(
             [*self._command, "--port", str(self.port)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + timeout
-        while True:
+        while process.poll() is None and time.monotonic() < deadline:
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{self.port}/api/v2/heartbeat", timeout=1)
-                return
             except OSError:
-                if time.monotonic() > deadline or self._process.poll() is not None:
-                    raise RuntimeError("chroma server did not start") from None
                 time.sleep(0.2)
+                continue
+            if owns_port(process.pid, self.port):
+                return True
+            time.sleep(0.2)  # someone else's server: wait for ours to give up on the port
+        self.kill()
+        return False
 
     def kill(self) -> None:
         """Gone at once, as a crashed server or machine is: no clean shutdown."""

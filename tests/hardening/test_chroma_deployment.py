@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -46,11 +45,10 @@ def test_services_share_one_chroma_server(
     embedder: Embedder = request.getfixturevalue("embedder")
     segmenter: Segmenter = request.getfixturevalue("segmenter")
     writer_context = make_context(tmp_path / "writer", model_cache, embedder, segmenter)
-    ingest = replace(
-        writer_context.settings.ingest, chroma_host="127.0.0.1", chroma_port=chroma.port
-    )
-    writer_context.settings = replace(
-        writer_context.settings, ingest=ingest, admin_token=ADMIN_TOKEN
+    server_ingest = {"chroma_host": "127.0.0.1", "chroma_port": chroma.port}
+    ingest = writer_context.settings.ingest.model_copy(update=server_ingest)
+    writer_context.settings = writer_context.settings.model_copy(
+        update={"ingest": ingest, "admin_token": ADMIN_TOKEN}
     )
     writing = serve(writer_context)
     try:
@@ -130,8 +128,9 @@ def test_a_service_started_before_its_chroma_server_waits_for_it(
 ) -> None:
     chroma = ChromaServer(tmp_path / "chroma", port=free_port())
     ctx = make_context(tmp_path / "data", model_cache, embedder, segmenter)
-    ingest = replace(ctx.settings.ingest, chroma_host="127.0.0.1", chroma_port=chroma.port)
-    ctx.settings = replace(ctx.settings, ingest=ingest)
+    server_ingest = {"chroma_host": "127.0.0.1", "chroma_port": chroma.port}
+    ingest = ctx.settings.ingest.model_copy(update=server_ingest)
+    ctx.settings = ctx.settings.model_copy(update={"ingest": ingest})
     with TestClient(create_app(context=ctx)) as client:  # runs the app's start-up
         _assert_unavailable(client.get("/reports"))
         _assert_unavailable(client.get("/health"))

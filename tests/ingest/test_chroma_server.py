@@ -58,8 +58,6 @@ def test_the_generation_marker_is_one_record_every_client_reads(chroma_server: i
 
 
 def test_a_server_that_is_not_there_is_unreachable_at_once(tmp_path: Path) -> None:
-    settings = replace(
-        IngestSettings(), data_dir=tmp_path, chroma_host="127.0.0.1", chroma_port=free_port()
-    )
+    settings = IngestSettings(data_dir=tmp_path, chroma_host="127.0.0.1", chroma_port=free_port())
     with pytest.raises(StoreUnreachable, match="cannot be reached"):
         ReportStore.open(settings)
