@@ -9,7 +9,11 @@ are leftovers of an interrupted ingest, removed on the next write and never retu
 
 On a local folder, several processes may share the store (a running service and a CLI ingest):
 writes hold the folder's lock and advance its generation, reads hold it shared and reopen the
-client when the generation moved (see `ingest.store_guard`).
+client when the generation moved (see `ingest.store_guard`). On a Chroma server the generation is a
+record in the server (`ingest.store_generation`). Either way the list of report ids, which every
+read checks, is read again only when the generation moved.
+
+A server that cannot be reached raises `StoreUnreachable`, within `_CHROMA_TIMEOUT`, never a hang.
 """
 
 from __future__ import annotations
@@ -23,18 +27,22 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import chromadb
+import httpx
 import numpy as np
 from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
 
 from ingest.config import IngestSettings
 from ingest.models import Chunk, Report
+from ingest.store_generation import ServerGeneration
 from ingest.store_guard import FolderGuard
 
 _BATCH = 512  # below Chroma's max batch size on every backend we use
 _REPORT_VECTOR = np.ones(
     (1, 1), dtype=np.float32
 )  # reports are looked up by id, never by similarity
+# Chroma's HTTP client waits forever by default: a stopped server would hang every request.
+_CHROMA_TIMEOUT = httpx.Timeout(30.0, connect=3.0)
 
 
 _P = ParamSpec("_P")
@@ -43,6 +51,10 @@ _R = TypeVar("_R")
 
 class StoreError(Exception):
     """The store could not be opened or written."""
+
+
+class StoreUnreachable(StoreError):
+    """The Chroma server cannot be reached (down, restarting, or not answering in time)."""
 
 
 class SearchHit(Chunk):
@@ -55,11 +67,24 @@ def open_client(settings: IngestSettings) -> chromadb.api.ClientAPI:
     """A Chroma client: a server when configured, else a local folder (embedded)."""
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if settings.chroma_host:
-        return chromadb.HttpClient(
-            host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
-        )
+        try:
+            client = chromadb.HttpClient(
+                host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+            )
+        except (httpx.TransportError, ValueError) as exc:  # Chroma's word for refused: ValueError
+            raise _unreachable(settings, exc) from exc
+        # No setting for it: the client's own session is the only place a timeout can go.
+        session = getattr(getattr(client, "_server", None), "_session", None)
+        if isinstance(session, httpx.Client):
+            session.timeout = _CHROMA_TIMEOUT
+        return client
     settings.store_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.store_dir), settings=chroma_settings)
+
+
+def _unreachable(settings: IngestSettings, exc: Exception) -> StoreUnreachable:
+    where = f"{settings.chroma_host}:{settings.chroma_port}"
+    return StoreUnreachable(f"the Chroma server at {where} cannot be reached: {exc}")
 
 
 # Chroma's cache of systems is not locked: two threads making clients at once (one dropping the
@@ -100,12 +125,17 @@ class ReportStore:
         settings: IngestSettings | None = None,
     ) -> None:
         self._suffix = collection_name.removeprefix("chunks-")
+        self._server = settings.chroma_host if settings is not None else None
         # Only a local folder is guarded: a Chroma server orders its clients' writes itself.
         self._settings = settings if settings is not None and not settings.chroma_host else None
         self._guard = FolderGuard(self._settings.store_dir) if self._settings else None
         self._swap = threading.Lock()
         self._generation = self._guard.generation() if self._guard else ""
+        # The report ids as read at a generation; None: read them again.
+        self._ids: tuple[str, list[str]] | None = None
+        self._writes = threading.local()
         self._use(client)
+        self._marker = ServerGeneration(client, self._suffix) if self._server else None
 
     def _use(self, client: chromadb.api.ClientAPI) -> None:
         self._client = client
@@ -120,21 +150,53 @@ class ReportStore:
     def open(cls, settings: IngestSettings) -> ReportStore:
         # A fresh client on a folder: one Chroma cached in this process may predate the marker.
         client = open_client(settings) if settings.chroma_host else _fresh_client(settings)
-        return cls(client, settings.collection_name, settings)
+        try:
+            return cls(client, settings.collection_name, settings)
+        except httpx.TransportError as exc:
+            raise _unreachable(settings, exc) from exc
 
     @contextmanager
     def _locked(self, exclusive: bool) -> Iterator[None]:
-        if self._guard is None or self._settings is None:
-            yield
+        try:
+            if self._guard is not None and self._settings is not None:
+                with self._guard.locked(exclusive) as outermost:
+                    if outermost:
+                        self._catch_up(self._guard, self._settings)
+                    if outermost and exclusive:
+                        # Moved before the write too: a writer killed half way leaves a marker
+                        # that no reader's cached view was read at.
+                        self._generation = self._guard.advance()
+                    try:
+                        with self._counting(exclusive):
+                            yield
+                    finally:  # a failed write too: it may have changed something
+                        if outermost and exclusive:
+                            self._generation = self._guard.advance()
+            else:
+                with self._counting(exclusive) as outermost:
+                    try:
+                        yield
+                    finally:
+                        if outermost and exclusive and self._marker is not None:
+                            self._marker.advance()
+        except httpx.TransportError as exc:
+            where = f"the Chroma server {self._server}"
+            raise StoreUnreachable(f"{where} cannot be reached: {exc}") from exc
+
+    @contextmanager
+    def _counting(self, exclusive: bool) -> Iterator[bool]:
+        """Count this thread's writes in progress (its reads of the report ids skip the cache);
+        yields True for the outermost write."""
+        if not exclusive:
+            yield False
             return
-        with self._guard.locked(exclusive) as outermost:
-            if outermost:
-                self._catch_up(self._guard, self._settings)
-            try:
-                yield
-            finally:
-                if outermost and exclusive:
-                    self._generation = self._guard.advance()
+        depth = getattr(self._writes, "depth", 0)
+        self._writes.depth = depth + 1
+        try:
+            yield depth == 0
+        finally:
+            self._writes.depth = depth
+            self._ids = None  # also after a failed write: it may have changed something
 
     def _catch_up(self, guard: FolderGuard, settings: IngestSettings) -> None:
         current = guard.generation()
@@ -228,7 +290,17 @@ class ReportStore:
 
     @_reading
     def report_ids(self) -> list[str]:
-        return list(self._reports.get(include=[])["ids"])
+        """The stored reports' ids, read again only when the generation moved (every read
+        checks them, so this is the one read per request that must cost next to nothing)."""
+        generation = self._marker.generation() if self._marker else self._generation
+        writing = getattr(self._writes, "depth", 0) > 0
+        cached = self._ids
+        if cached is not None and generation and cached[0] == generation and not writing:
+            return list(cached[1])
+        ids = list(self._reports.get(include=[])["ids"])
+        if not writing:
+            self._ids = (generation, ids)
+        return list(ids)
 
     @_reading
     def has_report(self, report_id: str) -> bool:

@@ -63,6 +63,13 @@ def create_app(
     return app
 
 
+def create_worker_app() -> FastAPI:
+    """The app of one of several worker processes (`reportqa serve --workers N`), from env.
+
+    No first-run ingest: every worker would start one at once on the same empty store."""
+    return create_app(ServiceSettings.from_env().model_copy(update={"first_run_reports": None}))
+
+
 def limit_settings(settings: ServiceSettings) -> LimitSettings:
     """The request limits of `settings`; an upload may carry up to MAX_FILES files at the limit."""
     return LimitSettings(

@@ -417,10 +417,21 @@ def summary(
         out.print("    " + _highlight_numbers(cited.quote, summarized.summary), highlight=False)
 
 
+WORKER_HEALTHCHECK_SECONDS = 60
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="default: REPORTQA_HOST or 127.0.0.1")] = None,
     port: Annotated[int | None, typer.Option(help="default: REPORTQA_PORT or 8000")] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="worker processes (each loads the model and builds its indexes; they share "
+            "the store: a local folder, or the Chroma server of REPORTQA_CHROMA_HOST)",
+        ),
+    ] = 1,
 ) -> None:
     """Start the HTTP service (OpenAPI docs at /docs)."""
     import uvicorn
@@ -428,7 +439,23 @@ def serve(
     from service.app import create_app
 
     settings = ServiceSettings.from_env()
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+    host, port = host or settings.host, port or settings.port
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port)
+        return
+    if settings.first_run_reports is not None:
+        err.print("several workers: an empty store is not filled at start (use `reportqa ingest`)")
+    # Each worker process builds its own app from the same environment. Loading torch and the
+    # model holds a worker's interpreter for seconds on a busy machine: uvicorn's default 5 s
+    # health check would take that for a hung worker and start it again, and again.
+    uvicorn.run(
+        "service.app:create_worker_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+    )
 
 
 register_eval_command(app)

@@ -12,6 +12,9 @@ ServiceError            base (500)
 ├── StoreUnavailable    503: the store cannot be read right now (retry shortly)
 └── RequestTimeout      504: the request took longer than the time limit
 
+The store's `StoreUnreachable` (its Chroma server is down or not answering) is answered as
+StoreUnavailable, wherever in a request it is raised.
+
 Anything else raised inside the app is caught last and answered as a 500 in the same shape, its
 traceback logged but never sent: a client never sees a plain-text "Internal Server Error".
 """
@@ -25,6 +28,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ingest.store import StoreUnreachable
 
 
 class ServiceError(Exception):
@@ -133,6 +138,15 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
     async def _service_error(_: Request, exc: ServiceError) -> JSONResponse:
         return error_response(exc)
+
+    @app.exception_handler(StoreUnreachable)
+    async def _store_unreachable(_: Request, exc: StoreUnreachable) -> JSONResponse:
+        _log.warning("store unreachable: %s", exc)
+        response = error_response(
+            StoreUnavailable("the report store is unavailable; retry shortly")
+        )
+        response.headers["Retry-After"] = "2"  # a restarting server is back in seconds
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:

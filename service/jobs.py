@@ -7,6 +7,7 @@ delete, interleaved.
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 import uuid
@@ -21,7 +22,10 @@ from pydantic import BaseModel, Field
 
 from ingest.ocr.progress import OcrProgress, on_ocr_page
 from ingest.pipeline import expand_paths, ingest_file
+from ingest.store import StoreUnreachable
 from service.context import ServiceContext
+
+_log = logging.getLogger("reportqa.jobs")
 
 JobStatus = Literal["queued", "running", "done", "failed"]
 FileStatus = Literal["queued", "running", "ingested", "unchanged", "replaced", "rejected", "failed"]
@@ -220,7 +224,18 @@ class Jobs:
 
 def start(ctx: ServiceContext, jobs: Jobs) -> Job | None:
     """Warm up before serving; on an empty store, serve once the model is loaded and ingest the
-    first-run reports in the background instead of making the first visitor wait minutes."""
+    first-run reports in the background instead of making the first visitor wait minutes.
+
+    A Chroma server that is not up yet is no reason not to start (in a deployment it may start
+    later): requests get 503 until it answers, and the indexes are built on first use."""
+    try:
+        return _warm_start(ctx, jobs)
+    except StoreUnreachable as exc:
+        _log.warning("starting without the store, requests get 503 until it answers: %s", exc)
+        return None
+
+
+def _warm_start(ctx: ServiceContext, jobs: Jobs) -> Job | None:
     folder = ctx.settings.first_run_reports
     if folder is not None and folder.is_dir() and not ctx.store.report_ids():
         ctx.embedder.embed_query("预热")

@@ -2,55 +2,26 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import chromadb
 import pytest
 
 from ingest.config import IngestSettings
 from ingest.embedding import Embedder
 from ingest.pipeline import ingest_paths
-from ingest.store import ReportStore
+from ingest.store import ReportStore, StoreUnreachable
+from ingest.store_generation import ServerGeneration
 from tests.conftest import HONGHE
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.hardening.processes import chroma_server as running_chroma
+from tests.live import free_port
 
 
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
-    assert chroma, "the chroma command comes with the chromadb package"
-    port = _free_port()
-    data = tmp_path_factory.mktemp("chroma-server")
-    process = subprocess.Popen(
-        [chroma, "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1)
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("chroma server did not start") from None
-                time.sleep(0.2)
-        yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with running_chroma(tmp_path_factory.mktemp("chroma-server")) as server:
+        yield server.port
 
 
 def test_ingest_and_search_through_a_chroma_server(
@@ -70,3 +41,23 @@ def test_ingest_and_search_through_a_chroma_server(
     assert any("12.85" in h.text for h in hits)
     again = ingest_paths([HONGHE], settings, ReportStore.open(settings), embedder)
     assert again.count("unchanged") == 1
+
+
+def test_the_generation_marker_is_one_record_every_client_reads(chroma_server: int) -> None:
+    def client() -> chromadb.api.ClientAPI:
+        return chromadb.HttpClient(host="127.0.0.1", port=chroma_server)
+
+    writer = ServerGeneration(client(), "marker-test")
+    fresh = ServerGeneration(client(), "marker-test", poll_seconds=0.0)
+    polled = ServerGeneration(client(), "marker-test", poll_seconds=3600.0)
+    assert fresh.generation() == polled.generation() == ""
+    first = writer.advance()
+    assert fresh.generation() == first
+    assert polled.generation() == "", "read again only once the poll interval is over"
+    assert writer.advance() != first
+
+
+def test_a_server_that_is_not_there_is_unreachable_at_once(tmp_path: Path) -> None:
+    settings = IngestSettings(data_dir=tmp_path, chroma_host="127.0.0.1", chroma_port=free_port())
+    with pytest.raises(StoreUnreachable, match="cannot be reached"):
+        ReportStore.open(settings)
