@@ -3,12 +3,14 @@ generated request may get a server error, and every error is the one JSON shape.
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
+from ingest.config import IngestSettings
 from ingest.embedding import Embedder
 from ingest.pipeline import ingest_file
 from ingest.segmenter import Segmenter
@@ -23,10 +25,16 @@ AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 EXAMPLES_PER_ROUTE = 6  # x ~25 operations: about a minute on this machine
 
 
-# The spec is read when the module is collected; the store behind the app is filled (and its
-# folder chosen) by the fixture below, before the first generated request.
+# The spec is read when the module is collected, so the app is made then: on a folder of its own
+# (never the checkout's data/) and without the first-run ingest of the bundled reports; the
+# fixture below fills its store before the first generated request.
 CONTEXT = ServiceContext(
-    ServiceSettings().model_copy(update={"admin_token": ADMIN_TOKEN, "rate_per_minute": 0})
+    ServiceSettings(
+        ingest=IngestSettings(data_dir=Path(tempfile.mkdtemp(prefix="reportqa-fuzz-"))),
+        admin_token=ADMIN_TOKEN,
+        rate_per_minute=0,
+        first_run_reports=None,
+    )
 )
 schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(context=CONTEXT))
 
