@@ -21,6 +21,8 @@ from service.answering.passage_text import (
     direction_of,
     has_figure,
     states_cause,
+    states_change,
+    states_level,
     years_about,
 )
 from service.answering.question import Question, QuestionPart
@@ -57,6 +59,8 @@ FEATURES = (
     "column_verbatim",  # a cell's column header is written out in the question
     "key_near_figure",  # a specific word the passage shares stands close before a figure
     "counted_fit",  # a count is asked in a measure word (几辆) and the passage states one in it
+    "change_only",  # this part asks no change; every figure the passage states is a change's size
+    "change_unstated",  # this part asks about a change; the passage states none
 )
 _TOTAL_ROW = re.compile(r"(?:^|\| )(?:合\s*计|总\s*计|[\u4e00-\u9fff]{0,6}合计)(?: \||$)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -75,6 +79,7 @@ def featurize(
     year_fit = _year_fit(question.years, stated, report_year)
     cause = states_cause(text)
     passage_direction = direction_of(text) if not is_cell else None
+    changes = not is_cell and states_change(text)
     row_fit, column_fit = _cell_fit(terms, candidate) if is_cell else (0.0, 0.0)
     return [
         own,
@@ -85,7 +90,7 @@ def featurize(
         year_fit,
         float(bool(question.years & stated)),
         float(_direction_fits(text, question.direction)),
-        float(has_figure(candidate.cell.raw if candidate.cell else text)),
+        float(is_cell or has_figure(text)),  # a cell is a figure, "0" too
         float(_holds_wanted(candidate, part.wanted)),
         float(question.asks_why and cause),
         float(not question.asks_why and cause),
@@ -106,6 +111,8 @@ def featurize(
         float(is_cell and _column_written_out(question.text, candidate)),
         1.0 if is_cell else _key_near_figure(terms, text),
         float(part.counted is not None and _states_count_in(candidate, part.counted)),
+        float(part.direction is None and not is_cell and changes and not states_level(text)),
+        float(part.direction is not None and not is_cell and not changes),
     ]
 
 
@@ -156,8 +163,10 @@ def _label_written_out(question: str, candidate: Candidate) -> bool:
 
 
 def _column_written_out(question: str, candidate: Candidate) -> bool:
+    """The question writes out the innermost header over the cell: its column's, or, in a table
+    whose one row of figures has no label (三公经费表), the header path standing for its row."""
     assert candidate.cell is not None
-    column = candidate.cell.column.rsplit("/", 1)[-1]
+    column = (candidate.cell.column or candidate.cell.row_label).rsplit("/", 1)[-1]
     return len(column) >= 2 and column in question
 
 

@@ -61,5 +61,26 @@ def direction_of(text: str) -> str | None:
     return "up" if up and not down else "down" if down and not up else None
 
 
+# A change word, then at most a few characters ("了", "为", "幅度"), then the figure it states.
+_CHANGE_GAP = 4
+
+
+def states_level(text: str) -> bool:
+    """Some amount or percentage in the text is a level ("总计2995.39万元"), not only the size of
+    a change ("减少56.95万元,下降1.87%"): a question for the level is not answered by the change."""
+    lexicon = load_lexicon()
+    changes = [m.end() for p in (lexicon.up, lexicon.down) for m in p.finditer(text)]
+    for figure in (*AMOUNT_FIGURE.finditer(text), *PERCENT_FIGURE.finditer(text)):
+        if not any(0 <= figure.start() - end <= _CHANGE_GAP for end in changes):
+            return True
+    return False
+
+
+def states_change(text: str) -> bool:
+    """The text speaks of a change, either way."""
+    lexicon = load_lexicon()
+    return bool(lexicon.up.search(text) or lexicon.down.search(text))
+
+
 def states_cause(text: str) -> bool:
     return bool(load_lexicon().cause.search(text))

@@ -16,7 +16,11 @@ from service.answering.across_reports import ReportFigure, compare_figures, figu
 from service.answering.answer import NOT_FOUND, Answer, Citation, QuestionKind, citation_of
 from service.answering.candidates.cells import row_units, state_cell
 from service.answering.candidates.model import Candidate
-from service.answering.candidates.sentences import state_passage, with_stated_cause
+from service.answering.candidates.sentences import (
+    state_passage,
+    with_stated_cause,
+    with_stated_fact,
+)
 from service.answering.continuation import list_after_intro
 from service.answering.lexicon import load_lexicon
 from service.answering.ocr_caution import with_cautions
@@ -130,7 +134,7 @@ def _answer(ctx: ServiceContext, question: str, report: str | None, top_k: int) 
     if not chosen:
         return _refusal(ctx, q, started, hits)
     if q.asks_why:
-        chosen = [with_stated_cause(ctx.report(c.report_id).text, c) for c in chosen]
+        chosen = [_with_fact_and_cause(ctx.report(c.report_id).text, c) for c in chosen]
     texts = {c.report_id: ctx.report(c.report_id).text for c in chosen}
     spans = joined_spans([(c.report_id, c.start, c.end) for c in chosen], texts)
     citations = [_citation(ctx, *span) for span in spans]
@@ -152,6 +156,11 @@ def _answer(ctx: ServiceContext, question: str, report: str | None, top_k: int) 
         citations=citations,
         timings=_timings(started, retrieved),
     )
+
+
+def _with_fact_and_cause(report_text: str, candidate: Candidate) -> Candidate:
+    """A why-question's passage with the cause it leaves unsaid and the fact its cause explains."""
+    return with_stated_fact(report_text, with_stated_cause(report_text, candidate))
 
 
 def _chosen(

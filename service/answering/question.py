@@ -111,7 +111,16 @@ def normalise_question(text: str, lexicon: Lexicon | None = None) -> str:
         # the glossed words stay apart: joined, "区 财政局" of "… District Finance Bureau" would
         # read as one body's name with the words before it
         return re.sub(r"\s+", " ", text).strip()
-    return _join_gaps(_month_ends(text), lexicon)
+    return _join_gaps(_month_ends(_full_years(text)), lexicon)
+
+
+# "24年" of "财政局24年收支": a year written short; "近20年", "第15年" count years instead.
+_SHORT_YEAR = re.compile(r"(?<![\d.近前过去多几每第])(1[5-9]|[23]\d)(?=年)")
+
+
+def _full_years(text: str) -> str:
+    """A two-digit year as reports write it: "26年" → "2026年"."""
+    return _SHORT_YEAR.sub(r"20\1", text)
 
 
 def _month_ends(text: str) -> str:

@@ -51,6 +51,10 @@ def question_terms(
     publishers = [r.publisher for r in reports if r.publisher]
     names = " ".join(publishers)
     question = without_names(segmenter, question, publishers)
+    # the copula before an asking word stands apart: "运行费是多少" is not 运行/费是/多少
+    question = re.sub(rf"是(?=(?:{lexicon.asking.pattern}))", " 是 ", question)
+    # and 比 before a change: "跟2023年比少了多少" is not 比少/了
+    question = re.sub(rf"比(?=(?:{lexicon.up.pattern}|{lexicon.down.pattern}))", " 比 ", question)
     weights: dict[str, float] = {}
     for word in segmenter.tokenize(question):
         if (

@@ -18,7 +18,7 @@ from service.answering.candidates.cells import (
     state_cell,
 )
 from service.answering.candidates.model import Candidate
-from service.answering.candidates.sentences import state_passage
+from service.answering.candidates.sentences import state_passage, with_stated_fact
 from service.answering.features import FEATURES, featurize
 from service.answering.question import build_question
 from service.retrieval.hybrid import RetrievedChunk
@@ -130,3 +130,30 @@ def test_a_passage_about_another_year_does_not_fit(
     fit = FEATURES.index("year_fit")
     assert featurize(asked_2024, asked_2024.parts[0], candidate, 2024)[fit] == 1.0
     assert featurize(asked_2023, asked_2023.parts[0], candidate, 2024)[fit] == 0.0
+
+
+def test_a_cause_that_names_what_it_explains_is_carried_back_to_the_fact(
+    built: tuple[Report, list[RetrievedChunk]],
+) -> None:
+    report, chunks = built
+    chunk = next(c for c in chunks if "主要原因" in c.text)
+    at = report.text.index("主要原因是人员减少。")
+    cause = Candidate(
+        "sentence",
+        chunk,
+        at,
+        at + len("主要原因是人员减少。"),
+        "主要原因是人员减少。",
+        0,
+        frozenset(),
+        frozenset(),
+        frozenset(),
+        frozenset(),
+    )
+    carried = with_stated_fact(report.text, cause)
+    assert carried.text.startswith("2024年度收入总计320.50万元") and carried.end == cause.end
+    assert report.text[carried.start : carried.end] == carried.text
+    # a passage that does not open with its cause stays as it is
+    fact = next(c for c in chunks if "收入总计" in c.text)
+    plain = Candidate("sentence", fact, fact.start, fact.end, fact.text, 0, *(frozenset(),) * 4)
+    assert with_stated_fact(report.text, plain) == plain

@@ -31,6 +31,8 @@ _REPORT = Report(
         ("三公经费是多少？", "三公经费是多少?"),
         ("2024年9月底的预算执行进度", "2024年9月30日的预算执行进度"),
         ("2024年2月末", "2024年2月29日"),
+        ("财政局24年收支总计跟23年比少了多少", "财政局2024年收支总计跟2023年比少了多少"),
+        ("近20年", "近20年"),  # a number of years, not a year
     ],
 )
 def test_input_forms_are_folded(asked: str, expected: str) -> None:
@@ -71,7 +73,12 @@ def test_question_fields(
 
 
 @pytest.mark.parametrize(
-    "asked", ["上海市普陀区教育局2024年的三公经费是多少?", "2019年三公经费决算是多少?"]
+    "asked",
+    [
+        "上海市普陀区教育局2024年的三公经费是多少?",
+        "2019年三公经费决算是多少?",
+        "普陀区卫健委2024年机关运行经费是多少",  # a committee named by its abbreviation
+    ],
 )
 def test_a_body_or_year_no_report_covers_is_out_of_scope(segmenter: Segmenter, asked: str) -> None:
     assert build_question(asked, segmenter, [_REPORT], scope="r1").out_of_scope
@@ -129,6 +136,18 @@ def test_a_part_naming_nothing_of_its_own_is_about_the_part_before(segmenter: Se
     assert second.text == "比2023年变化多少"
     assert {"收入", "总计"} <= second.terms.weights.keys()
     assert second.direction is not None and first.direction is None
+
+
+def test_a_part_asking_the_size_of_a_change_is_about_the_part_before(
+    segmenter: Segmenter,
+) -> None:
+    q = build_question("收支总计跟23年比少了多少 降幅是多少", segmenter, [_REPORT], scope="r1")
+    first, second = q.parts
+    assert "总计" in second.terms.weights and second.direction == "down"
+    # comparing words and the copula are no subject: "比少" and "费是" are not words asked about
+    assert not {"跟", "比", "少", "比少"} & first.terms.weights.keys()
+    fee = build_question("公车运行费是多少万元", segmenter, [_REPORT], scope="r1")
+    assert "费是" not in fee.terms.weights
 
 
 def test_comparisons_and_rankings_need_several_reports(segmenter: Segmenter) -> None:

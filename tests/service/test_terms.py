@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.segmenter import Segmenter
-from service.answering.passage_text import has_figure, years_about
+from service.answering.passage_text import has_figure, states_level, years_about
 from service.answering.terms import coverage_of, holds_key, question_terms, split_parts
 
 
@@ -65,3 +65,16 @@ def test_a_year_compared_with_is_not_the_year_a_passage_is_about(
 )
 def test_a_year_or_an_items_number_is_not_a_figure(text: str, figure: bool) -> None:
     assert has_figure(text) is figure
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("2024年度收入支出总计2995.39万元。", True),
+        ("与2023年度相比,收入支出总计减少56.95万元,下降1.87%。", False),
+        ("机关运行经费支出184.65万元,比2023年度增加2.55万元,增长1.40%。", True),
+        ("比上年增长了 3.5%", False),
+    ],
+)
+def test_a_level_is_told_from_the_size_of_a_change(text: str, level: bool) -> None:
+    assert states_level(text) is level

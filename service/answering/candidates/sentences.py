@@ -14,7 +14,7 @@ from dataclasses import replace
 from ingest.chunking import sentence_spans
 from ingest.tables import HEADER_SEPARATOR, split_cells
 from service.answering.candidates.model import Candidate, CandidateKind
-from service.answering.passage_text import states_cause
+from service.answering.passage_text import has_figure, states_cause
 from service.retrieval.hybrid import HybridRetriever, RetrievedChunk
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -90,6 +90,30 @@ def with_stated_cause(report_text: str, candidate: Candidate) -> Candidate:
                 sentences=candidate.sentences + n,
             )
     return candidate
+
+
+def with_stated_fact(report_text: str, candidate: Candidate) -> Candidate:
+    """A cause asked about with "为什么" that opens by naming what it explains ("主要原因:…",
+    "决算数小于预算数的主要原因:…") explains the sentence before it: the passage is carried back to
+    that sentence when it states a figure ("…增加277.22%。主要原因是:…"), so the answer says what
+    changed as well as why."""
+    if candidate.kind != "sentence" or not _CAUSE_OPENING.match(candidate.text):
+        return candidate
+    window = max(0, candidate.start - _CAUSE_WINDOW)
+    before = sentence_spans(report_text, window, candidate.start)
+    # the first span of a window that does not start the text may be a sentence cut short
+    if not before or (len(before) == 1 and window > 0):
+        return candidate
+    start, end = before[-1]
+    said = report_text[start:end]
+    if not has_figure(said) or states_cause(said):
+        return candidate
+    return replace(
+        candidate,
+        start=start,
+        text=report_text[start : candidate.end],
+        sentences=candidate.sentences + 1,
+    )
 
 
 def state_passage(candidate: Candidate, units: Mapping[str, str] | None = None) -> str:
