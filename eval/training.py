@@ -25,6 +25,7 @@ TRAINING_GOLD = (
     "gold-fresh2.jsonl",
     "gold-fresh3.jsonl",
     "gold-fresh6.jsonl",
+    "gold-fresh8.jsonl",
     "gold-fresh7.jsonl",
 )
 

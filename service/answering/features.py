@@ -20,6 +20,7 @@ from service.answering.passage_text import (
     count_figure,
     direction_of,
     has_figure,
+    holds_quoted_figure,
     states_cause,
     states_change,
     states_level,
@@ -61,6 +62,7 @@ FEATURES = (
     "counted_fit",  # a count is asked in a measure word (几辆) and the passage states one in it
     "change_only",  # this part asks no change; every figure the passage states is a change's size
     "change_unstated",  # this part asks about a change; the passage states none
+    "quoted_figure",  # the passage states a figure the question quotes ("只完成88.08%,为什么")
 )
 _TOTAL_ROW = re.compile(r"(?:^|\| )(?:合\s*计|总\s*计|[\u4e00-\u9fff]{0,6}合计)(?: \||$)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -80,6 +82,7 @@ def featurize(
     cause = states_cause(text)
     passage_direction = direction_of(text) if not is_cell else None
     changes = not is_cell and states_change(text)
+    figure_text = candidate.cell.raw if candidate.cell else text
     row_fit, column_fit = _cell_fit(terms, candidate) if is_cell else (0.0, 0.0)
     return [
         own,
@@ -113,6 +116,7 @@ def featurize(
         float(part.counted is not None and _states_count_in(candidate, part.counted)),
         float(part.direction is None and not is_cell and changes and not states_level(text)),
         float(part.direction is not None and not is_cell and not changes),
+        float(holds_quoted_figure(figure_text, question.figures)),
     ]
 
 
@@ -166,7 +170,11 @@ def _column_written_out(question: str, candidate: Candidate) -> bool:
     """The question writes out the innermost header over the cell: its column's, or, in a table
     whose one row of figures has no label (三公经费表), the header path standing for its row."""
     assert candidate.cell is not None
-    column = (candidate.cell.column or candidate.cell.row_label).rsplit("/", 1)[-1]
+    cell = candidate.cell
+    column = (cell.column or cell.row_label).rsplit("/", 1)[-1]
+    # a word that also labels the row ("合计" of "合计行…人员经费") does not say which column
+    if cell.column and column in cell.row_label:
+        return False
     return len(column) >= 2 and column in question
 
 

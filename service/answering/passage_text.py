@@ -4,6 +4,7 @@ change, a cause. Pure functions over strings, used as features of a candidate.""
 from __future__ import annotations
 
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
 from service.answering.lexicon import load_lexicon
@@ -15,6 +16,7 @@ ANY_FIGURE = re.compile(
 PERCENT_FIGURE = re.compile(r"\d(?:[\d,]*\d)?(?:\.\d+)?\s*%")
 AMOUNT_FIGURE = re.compile(r"\d(?:[\d,]*\d)?(?:\.\d+)?\s*(?:万元|亿元|千元|元)")
 _YEAR = re.compile(r"(?:19|20)\d{2}")
+NUMBER = re.compile(r"\d(?:[\d,]*\d)?(?:\.\d+)?")
 _COMPARED_YEAR = re.compile(r"(?:比|较|与|同|相比|对比|低于|高于)\s*(?:19|20)\d{2}\s*年")
 
 
@@ -73,6 +75,37 @@ def states_level(text: str) -> bool:
     for figure in (*AMOUNT_FIGURE.finditer(text), *PERCENT_FIGURE.finditer(text)):
         if not any(0 <= figure.start() - end <= _CHANGE_GAP for end in changes):
             return True
+    return False
+
+
+# A number the asker writes that is a date or a year, not a figure of the report.
+_DATE_NUMBER = re.compile(r"\d+(?=\s*[年月日号])")
+
+
+def quoted_figures(question: str) -> frozenset[Decimal]:
+    """The figures a question quotes ("只完成了88.08%", "涨了140%"): not its years or dates,
+    nor a single digit ("这3项")."""
+    dates = {m.span() for m in _DATE_NUMBER.finditer(question)}
+    out = set()
+    for m in NUMBER.finditer(question):
+        if m.span() in dates or (len(m.group(0)) == 1):
+            continue
+        out.add(Decimal(m.group(0).replace(",", "")))
+    return frozenset(out)
+
+
+def holds_quoted_figure(text: str, quoted: frozenset[Decimal]) -> bool:
+    """The text states a figure the question quotes, as written or rounded as the asker rounded
+    it ("88%" for 88.08%)."""
+    if not quoted:
+        return False
+    for m in NUMBER.finditer(text):
+        value = Decimal(m.group(0).replace(",", ""))
+        for figure in quoted:
+            exponent = figure.as_tuple().exponent
+            places = Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)
+            if value == figure or value.quantize(places, ROUND_HALF_UP) == figure:
+                return True
     return False
 
 

@@ -168,15 +168,45 @@ def _chosen(
 ) -> tuple[list[Candidate], list[RetrievedChunk]]:
     """The accepted candidates for `q` and the chunks they were read from.
 
-    Lexical first: when BM25's chunks hold an accepted candidate the answer stands without the
-    query embedding (most of the time of an ask); otherwise the hybrid search decides.
+    Lexical first: when BM25's chunks hold an accepted candidate for every part the answer stands
+    without the query embedding (most of the time of an ask); otherwise the hybrid search's
+    candidates are added to the lexical ones.
     """
     hits = retrieve(ctx, q, dense=False, depth=depth)
-    chosen = choose(q, scored_candidates(ctx, q, hits), ctx.scorer)
-    if not chosen:
-        hits = retrieve(ctx, q, depth=depth)
-        chosen = choose(q, scored_candidates(ctx, q, hits), ctx.scorer)
-    return chosen, hits
+    scored = scored_candidates(ctx, q, hits)
+    if _answered_parts(scored, ctx) < len(q.parts):
+        # a part BM25 found nothing for may be worded unlike the report ("公车" for 车辆): the
+        # hybrid search's candidates join the lexical ones, and the best of both is chosen
+        dense_hits = retrieve(ctx, q, depth=depth)
+        dense_scored = scored_candidates(ctx, q, dense_hits)
+        if _answered_parts(dense_scored, ctx) > _answered_parts(scored, ctx) or not any(
+            ctx.scorer.accepts(s.score) for s in scored
+        ):
+            hits = dense_hits
+        scored = _best_of_each(
+            sorted(
+                [*scored, *dense_scored],
+                key=lambda s: (-s.score, s.candidate.rank, s.candidate.start),
+            )
+        )
+    return choose(q, scored, ctx.scorer), hits
+
+
+def _best_of_each(scored: list[ScoredCandidate]) -> list[ScoredCandidate]:
+    """Each (part, passage or cell) once, at its best score: both searches find many alike."""
+    seen: set[tuple[int, str, int, int, int | None]] = set()
+    out = []
+    for s in scored:
+        c = s.candidate
+        key = (s.part, c.report_id, c.start, c.end, c.cell.start if c.cell else None)
+        if key not in seen:
+            seen.add(key)
+            out.append(s)
+    return out
+
+
+def _answered_parts(scored: list[ScoredCandidate], ctx: ServiceContext) -> int:
+    return len({s.part for s in scored if ctx.scorer.accepts(s.score)})
 
 
 def _answer_across_reports(ctx: ServiceContext, q: Question, started: float) -> Answer | None:

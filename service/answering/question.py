@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from typing import Literal
 
@@ -19,6 +20,7 @@ from ingest.models import Report
 from ingest.segmenter import Segmenter
 from service.answering.answer import QuestionKind
 from service.answering.lexicon import Lexicon, load_lexicon
+from service.answering.passage_text import quoted_figures
 from service.answering.terms import (
     QuestionTerms,
     abbreviates,
@@ -79,6 +81,7 @@ class Question:
     out_of_scope: str | None  # why no stored report can answer it (a body or year not covered)
     free_words: frozenset[str] = frozenset()  # its words that stand free (for record names)
     about_an_indicator: bool = False  # it names an indicator's target, actual or completion
+    figures: frozenset[Decimal] = frozenset()  # the figures it quotes ("只完成了88.08%")
 
     @property
     def kind(self) -> QuestionKind:
@@ -194,6 +197,7 @@ def build_question(
         out_of_scope=out_of_scope(text, years, in_scope, reports, lexicon),
         free_words=frozenset(segmenter.free_tokens(text)),
         about_an_indicator=bool(lexicon.about_indicator.search(text)),
+        figures=quoted_figures(text),
     )
 
 
@@ -344,7 +348,7 @@ def detect_report(text: str, reports: Sequence[Report]) -> str | None:
     for report in reports:
         # Only the name counts: years and digits match any report of the same year.
         name = _DIGITS.sub("", report.publisher or report.title)
-        best.append((_longest_common_substring(plain, name), report.id))
+        best.append((_name_overlap(plain, name), report.id))
     best.sort(reverse=True)
     if not best or best[0][0] < _MIN_OVERLAP:
         # an abbreviation ("社工部" of 社会工作部) shares too few characters in a row
@@ -353,6 +357,35 @@ def detect_report(text: str, reports: Sequence[Report]) -> str | None:
     if len(best) > 1 and best[1][0] == best[0][0]:
         return None  # ambiguous ("司法局" names two reports): search them all
     return best[0][1]
+
+
+def _name_overlap(text: str, name: str) -> int:
+    """Characters of the name the text shares in runs of two or more, each run once: "普陀司法局"
+    shares 普陀 and 司法局 (5) with 上海市普陀区司法局, only 司法局 (3) with 红河州司法局."""
+    shared = 0
+    while True:
+        length, at = _longest_common_run(text, name)
+        if length < 2:
+            return shared
+        shared += length
+        # a run is counted once: both copies are blanked so the next run is another
+        text = text.replace(name[at : at + length], "\0", 1)
+        name = name[:at] + "\1" * length + name[at + length :]
+
+
+def _longest_common_run(a: str, b: str) -> tuple[int, int]:
+    """Length and start in `b` of the longest common substring of a and b."""
+    best, end = 0, 0
+    previous = [0] * (len(b) + 1)
+    for char_a in a:
+        current = [0] * (len(b) + 1)
+        for j, char_b in enumerate(b, start=1):
+            if char_a == char_b:
+                current[j] = previous[j - 1] + 1
+                if current[j] > best:
+                    best, end = current[j], j
+        previous = current
+    return best, end - best
 
 
 def _abbreviated_in(text: str, name: str) -> bool:

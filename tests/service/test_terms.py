@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from ingest.segmenter import Segmenter
-from service.answering.passage_text import has_figure, states_level, years_about
+from service.answering.passage_text import (
+    has_figure,
+    holds_quoted_figure,
+    quoted_figures,
+    states_level,
+    years_about,
+)
 from service.answering.terms import coverage_of, holds_key, question_terms, split_parts
 
 
@@ -78,3 +84,19 @@ def test_a_year_or_an_items_number_is_not_a_figure(text: str, figure: bool) -> N
 )
 def test_a_level_is_told_from_the_size_of_a_change(text: str, level: bool) -> None:
     assert states_level(text) is level
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "holds"),
+    [
+        ("为什么只完成了88.08%", "完成年初预算的 88.08%。", True),
+        ("只完成了88%左右,原因是什么", "完成年初预算的 88.08%。", True),  # rounded as asked
+        ("只完成了88%左右,原因是什么", "完成年初预算的97.97%。", False),
+        ("2024年9月30日的执行进度", "截至2024年9月30日,执行进度为75%", False),  # a date
+        ("这3项支出", "3项", False),  # a single digit is no quoted figure
+    ],
+)
+def test_a_figure_the_question_quotes_is_found_as_written_or_rounded(
+    question: str, passage: str, holds: bool
+) -> None:
+    assert holds_quoted_figure(passage, quoted_figures(question)) is holds
