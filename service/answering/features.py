@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 from ingest.tables import split_cells
 from service.answering.candidates.model import Candidate
@@ -105,7 +106,7 @@ def featurize(
         float(is_cell and column_fit == 0.0),
         float(bool(_TOTAL_ROW.search(text))),
         float(candidate.sentences > 1),
-        min(1.0, math.log1p(len(numbers_in(text))) / 3.0),
+        _figure_density(text),
         float(candidate.kind != "sentence" and not _row_has_value_for(text, terms)),
         float(part.direction is None and passage_direction is not None),
         float(part.direction is not None and passage_direction is not None),
@@ -118,6 +119,13 @@ def featurize(
         float(part.direction is not None and not is_cell and not changes),
         float(holds_quoted_figure(figure_text, question.figures)),
     ]
+
+
+@lru_cache(maxsize=1 << 15)
+def _figure_density(text: str) -> float:
+    """Many numbers in one passage: less likely to be the one asked (remembered per text, as
+    the passage properties of passage_text are)."""
+    return min(1.0, math.log1p(len(numbers_in(text))) / 3.0)
 
 
 _NEAR = 12.0  # characters: "津贴补贴1,238.58" is near; "…、津贴补贴、绩效工资…等" is not
@@ -178,7 +186,7 @@ def _column_written_out(question: str, candidate: Candidate) -> bool:
     return len(column) >= 2 and column in question
 
 
-def _year_fit(asked: frozenset[int], stated: set[int], report_year: int | None) -> float:
+def _year_fit(asked: frozenset[int], stated: frozenset[int], report_year: int | None) -> float:
     """A question about a year is answered by a passage about that year: one that names it, or
     names no year in a report about it. A passage naming only other years is about them."""
     if not asked:

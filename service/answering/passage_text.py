@@ -1,11 +1,15 @@
 """What a passage's text states on its own: a figure, the years it is about, a direction of
-change, a cause. Pure functions over strings, used as features of a candidate."""
+change, a cause. Pure functions over strings, used as features of a candidate.
+
+The same sentences are candidates of ask after ask (and of every part of one): what depends on
+the text alone is remembered per text (`_PER_TEXT` most recent), so a busy service reads each
+sentence once, not once per question part."""
 
 from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from service.answering.lexicon import load_lexicon
 
@@ -15,6 +19,7 @@ ANY_FIGURE = re.compile(
 )
 PERCENT_FIGURE = re.compile(r"\d(?:[\d,]*\d)?(?:\.\d+)?\s*%")
 AMOUNT_FIGURE = re.compile(r"\d(?:[\d,]*\d)?(?:\.\d+)?\s*(?:万元|亿元|千元|元)")
+_PER_TEXT = 1 << 15
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 NUMBER = re.compile(r"\d(?:[\d,]*\d)?(?:\.\d+)?")
 _COMPARED_YEAR = re.compile(r"(?:比|较|与|同|相比|对比|低于|高于)\s*(?:19|20)\d{2}\s*年")
@@ -31,6 +36,7 @@ def count_figure() -> re.Pattern[str]:
 _ORDINAL = re.compile(r"(?:^|\n)\s*[((]?\d{1,2}(?:[.、))]|\s)(?!\d)")
 
 
+@lru_cache(maxsize=_PER_TEXT)
 def has_figure(text: str) -> bool:
     """A quantity stated in the text; a year ("2024年"), a date or an item's number is not one."""
     ordinals = {m.end() for m in _ORDINAL.finditer(text)}
@@ -46,16 +52,18 @@ def _is_ordinal(match: re.Match[str], ordinal_ends: set[int]) -> bool:
     return any(end < e <= end + 2 for e in ordinal_ends)
 
 
-def years_in(text: str) -> set[int]:
-    return {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?=年)", text)}
+def years_in(text: str) -> frozenset[int]:
+    return frozenset(int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?=年)", text))
 
 
-def years_about(text: str) -> set[int]:
+@lru_cache(maxsize=_PER_TEXT)
+def years_about(text: str) -> frozenset[int]:
     """The years a passage states figures for; "比2023年度增加" compares with a year, it is not
     about it."""
     return years_in(_COMPARED_YEAR.sub("", text))
 
 
+@lru_cache(maxsize=_PER_TEXT)
 def direction_of(text: str) -> str | None:
     """'up' or 'down' when the text speaks of a change one way only."""
     lexicon = load_lexicon()
@@ -67,6 +75,7 @@ def direction_of(text: str) -> str | None:
 _CHANGE_GAP = 4
 
 
+@lru_cache(maxsize=_PER_TEXT)
 def states_level(text: str) -> bool:
     """Some amount or percentage in the text is a level ("总计2995.39万元"), not only the size of
     a change ("减少56.95万元,下降1.87%"): a question for the level is not answered by the change."""
@@ -109,11 +118,13 @@ def holds_quoted_figure(text: str, quoted: frozenset[Decimal]) -> bool:
     return False
 
 
+@lru_cache(maxsize=_PER_TEXT)
 def states_change(text: str) -> bool:
     """The text speaks of a change, either way."""
     lexicon = load_lexicon()
     return bool(lexicon.up.search(text) or lexicon.down.search(text))
 
 
+@lru_cache(maxsize=_PER_TEXT)
 def states_cause(text: str) -> bool:
     return bool(load_lexicon().cause.search(text))

@@ -28,9 +28,9 @@ from service.answering.question import (
     Question,
     asks_for_figure,
     build_question,
-    named_reports,
     strip_ordering,
 )
+from service.answering.scope import named_reports
 from service.answering.selection import (
     ScoredCandidate,
     choose,

@@ -7,13 +7,10 @@ Pure functions over the question text, the lexicon and the stored reports' metad
 
 from __future__ import annotations
 
-import calendar
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
 from typing import Literal
 
 from ingest.models import Report
@@ -21,9 +18,10 @@ from ingest.segmenter import Segmenter
 from service.answering.answer import QuestionKind
 from service.answering.lexicon import Lexicon, load_lexicon
 from service.answering.passage_text import quoted_figures
+from service.answering.question_text import normalise_question
+from service.answering.scope import detect_report, out_of_scope
 from service.answering.terms import (
     QuestionTerms,
-    abbreviates,
     marked_parts,
     question_terms,
 )
@@ -40,14 +38,10 @@ Intent = Literal[
     "ranking",
     "unanswerable",
 ]
-_DIGITS = re.compile(r"\d+年?度?")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年)")
-_MIN_OVERLAP = 3  # characters of a publisher's name the question must share to pick its report
 _COMPARED_YEAR = re.compile(
     r"(?:比|较|跟|和|与|同|对比|相比于?)\s*(?:19|20)\d{2}\s*年度?(?:相比|比|对比)?"
 )
-_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
-_LATIN = re.compile(r"[A-Za-z]")
 
 
 @dataclass(frozen=True)
@@ -89,63 +83,6 @@ class Question:
         if self.intent in ("comparison", "ranking"):
             return "figure"
         return self.intent  # type: ignore[return-value]
-
-
-@cache
-def _converter() -> object:
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def normalise_question(text: str, lexicon: Lexicon | None = None) -> str:
-    """Traditional → simplified (OpenCC), full-width → half-width, spaces between Chinese words
-    dropped, English budget phrases glossed into Chinese."""
-    lexicon = lexicon or load_lexicon()
-    text = unicodedata.normalize("NFKC", text).strip()
-    text = str(_converter().convert(text))  # type: ignore[attr-defined]
-    if len(_LATIN.findall(text)) > len(text) / 3:  # an English question
-        lowered = text.lower()
-        for english, chinese in lexicon.glossary_en:
-            lowered = re.sub(rf"\b{re.escape(english)}\b", chinese, lowered)
-        # words the glossary does not know ("the", "did") would only dilute the subject terms
-        text = re.sub(r"[a-z]+(?:[-'][a-z]+)*", " ", lowered)
-        text = re.sub(r"(?<!\d)((?:19|20)\d{2})(?![\d年])", r"\1年", text)  # "in 2024"
-        # the glossed words stay apart: joined, "区 财政局" of "… District Finance Bureau" would
-        # read as one body's name with the words before it
-        return re.sub(r"\s+", " ", text).strip()
-    return _join_gaps(_month_ends(_full_years(text)), lexicon)
-
-
-# "24年" of "财政局24年收支": a year written short; "近20年", "第15年" count years instead.
-_SHORT_YEAR = re.compile(r"(?<![\d.近前过去多几每第])(1[5-9]|[23]\d)(?=年)")
-
-
-def _full_years(text: str) -> str:
-    """A two-digit year as reports write it: "26年" → "2026年"."""
-    return _SHORT_YEAR.sub(r"20\1", text)
-
-
-def _month_ends(text: str) -> str:
-    """ "9月底"/"9月末" as reports write the date: "9月30日" (a stated year decides February)."""
-    year = next((int(y) for y in _YEAR.findall(text)), 2001)
-
-    def last_day(match: re.Match[str]) -> str:
-        month = int(match.group(1))
-        return f"{month}月{calendar.monthrange(year, month)[1]}日"
-
-    return re.sub(r"(?<!\d)(1[0-2]|0?[1-9])月(?:底|末)", last_day, text)
-
-
-def _join_gaps(text: str, lexicon: Lexicon) -> str:
-    """Spaces between Chinese words are dropped, except one between two asking parts ("编制多少人
-    年末实有多少人"), which ends the first part as a question mark would."""
-    pieces = _CJK_GAP.split(text)
-    out = pieces[0]
-    for piece in pieces[1:]:
-        asks_both = lexicon.asking.search(out.rsplit("?", 1)[-1]) and lexicon.asking.search(piece)
-        out += ("?" if asks_both else "") + piece
-    return out
 
 
 def build_question(
@@ -323,100 +260,6 @@ def resolve_years(
     return frozenset(years)
 
 
-def out_of_scope(
-    text: str,
-    years: frozenset[int],
-    in_scope: Sequence[Report],
-    reports: Sequence[Report],
-    lexicon: Lexicon,
-) -> str | None:
-    """Why no report in scope can answer: a body none is about, or years none covers (a report
-    covers its own year and the year before, which it compares with)."""
-    body = foreign_organisation(text, reports, lexicon)
-    if body:
-        return f"没有关于{body}的报告"
-    covered = {y for r in in_scope if r.year for y in (r.year, r.year - 1)}
-    if years and covered and not years & covered:
-        return "没有关于" + "、".join(f"{y}年" for y in sorted(years)) + "的报告"
-    return None
-
-
-def detect_report(text: str, reports: Sequence[Report]) -> str | None:
-    """The report whose publisher (or title) the question names most specifically, if unique."""
-    best: list[tuple[int, str]] = []
-    plain = _DIGITS.sub("", text)
-    for report in reports:
-        # Only the name counts: years and digits match any report of the same year.
-        name = _DIGITS.sub("", report.publisher or report.title)
-        best.append((_name_overlap(plain, name), report.id))
-    best.sort(reverse=True)
-    if not best or best[0][0] < _MIN_OVERLAP:
-        # an abbreviation ("社工部" of 社会工作部) shares too few characters in a row
-        named = {r.id for r in reports if r.publisher and _abbreviated_in(plain, r.publisher)}
-        return named.pop() if len(named) == 1 else None
-    if len(best) > 1 and best[1][0] == best[0][0]:
-        return None  # ambiguous ("司法局" names two reports): search them all
-    return best[0][1]
-
-
-def _name_overlap(text: str, name: str) -> int:
-    """Characters of the name the text shares in runs of two or more, each run once: "普陀司法局"
-    shares 普陀 and 司法局 (5) with 上海市普陀区司法局, only 司法局 (3) with 红河州司法局."""
-    shared = 0
-    while True:
-        length, at = _longest_common_run(text, name)
-        if length < 2:
-            return shared
-        shared += length
-        # a run is counted once: both copies are blanked so the next run is another
-        text = text.replace(name[at : at + length], "\0", 1)
-        name = name[:at] + "\1" * length + name[at + length :]
-
-
-def _longest_common_run(a: str, b: str) -> tuple[int, int]:
-    """Length and start in `b` of the longest common substring of a and b."""
-    best, end = 0, 0
-    previous = [0] * (len(b) + 1)
-    for char_a in a:
-        current = [0] * (len(b) + 1)
-        for j, char_b in enumerate(b, start=1):
-            if char_a == char_b:
-                current[j] = previous[j - 1] + 1
-                if current[j] > best:
-                    best, end = current[j], j
-        previous = current
-    return best, end - best
-
-
-def _abbreviated_in(text: str, name: str) -> bool:
-    """Some 3–5 characters of the text, ending as the name ends, abbreviate the name."""
-    return any(
-        abbreviates(text[i - n : i], name)
-        for i, char in enumerate(text, start=1)
-        if char == name[-1]
-        for n in range(3, 6)
-        if i - n >= 0
-    )
-
-
-def named_reports(
-    text: str, reports: Sequence[Report], lexicon: Lexicon | None = None
-) -> list[str]:
-    """The reports of every body the question names ("普陀区财政局和社会工作部"), for questions that
-    compare bodies: each body name (up to its suffix) matched on its own, so a shared place name
-    ("普陀区") names no body."""
-    lexicon = lexicon or load_lexicon()
-    named: list[str] = []
-    for piece in re.split(r"和|与|及|、|跟|同|还是|,", _DIGITS.sub("", text)):
-        for match in lexicon.body.finditer(piece):
-            body = match.group(1)
-            for r in reports:
-                name = r.publisher or r.title
-                if r.id not in named and (body[-3:] in name or abbreviates(body[-3:], name)):
-                    named.append(r.id)
-    return named
-
-
 def strip_ordering(text: str, lexicon: Lexicon | None = None) -> str:
     """The question less its comparison and ranking cues: what to ask each report."""
     lexicon = lexicon or load_lexicon()
@@ -427,44 +270,3 @@ def strip_ordering(text: str, lexicon: Lexicon | None = None) -> str:
     # "谁的项目支出多" asks for 项目支出: the comparative left at the end is the cue's
     text = re.sub(r"(?<=[\u4e00-\u9fff])[多高大少低]$", "", text)
     return text if lexicon.asking.search(text) else text + "是多少?"
-
-
-def foreign_organisation(
-    text: str, reports: Sequence[Report], lexicon: Lexicon | None = None
-) -> str | None:
-    """An organisation named in the question that no report is about: its kind of body (司法局)
-    is no report's, or the place it is named with (普陀区司法局) is not a report's of that kind."""
-    lexicon = lexicon or load_lexicon()
-    names = [r.publisher or r.title for r in reports]
-    for match in lexicon.body.finditer(_DIGITS.sub(" ", text)):
-        org = match.group(1)
-        suffix = org[-3:]
-        if any(
-            _longest_common_substring(org, name) >= len(org) - 1 or abbreviates(org, name)
-            for name in names
-        ):
-            continue
-        same_kind = [name for name in names if suffix in name]
-        if not same_kind:
-            return org
-        # "普陀区司法局" is not "红河州司法局": a body named with its place must share the place
-        qualifier = lexicon.asking.sub("", org[: -len(suffix)])
-        places = lexicon.place.findall(qualifier)
-        place = places[-1] if places and qualifier.endswith(places[-1]) else None
-        if place and not any(_longest_common_substring(place, n) >= 2 for n in same_kind):
-            return org
-    return None
-
-
-def _longest_common_substring(a: str, b: str) -> int:
-    """Length of the longest common substring (short strings: the quadratic DP is fine)."""
-    best = 0
-    previous = [0] * (len(b) + 1)
-    for char_a in a:
-        current = [0] * (len(b) + 1)
-        for j, char_b in enumerate(b, start=1):
-            if char_a == char_b:
-                current[j] = previous[j - 1] + 1
-                best = max(best, current[j])
-        previous = current
-    return best

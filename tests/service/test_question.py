@@ -9,7 +9,8 @@ from ingest.models import Report
 from ingest.segmenter import Segmenter
 from service.answering.features import FEATURES
 from service.answering.lexicon import load_lexicon
-from service.answering.question import build_question, normalise_question
+from service.answering.question import build_question
+from service.answering.question_text import normalise_question
 from service.answering.scoring import Scorer, load_scorer, scorer_from_json
 
 _REPORT = Report(

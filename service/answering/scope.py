@@ -1,0 +1,151 @@
+"""Which stored reports a question is about: the publisher it names (in full, in pieces or by
+an abbreviation), the bodies a comparison names, and whether it names a body or years that no
+stored report covers (then it is refused, not answered from another report). Pure functions over
+the question text, the lexicon and the reports' metadata."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ingest.models import Report
+from service.answering.lexicon import Lexicon, load_lexicon
+from service.answering.terms import abbreviates
+
+_DIGITS = re.compile(r"\d+年?度?")
+_MIN_OVERLAP = 3  # characters of a publisher's name the question must share to pick its report
+
+
+def out_of_scope(
+    text: str,
+    years: frozenset[int],
+    in_scope: Sequence[Report],
+    reports: Sequence[Report],
+    lexicon: Lexicon,
+) -> str | None:
+    """Why no report in scope can answer: a body none is about, or years none covers (a report
+    covers its own year and the year before, which it compares with)."""
+    body = foreign_organisation(text, reports, lexicon)
+    if body:
+        return f"没有关于{body}的报告"
+    covered = {y for r in in_scope if r.year for y in (r.year, r.year - 1)}
+    if years and covered and not years & covered:
+        return "没有关于" + "、".join(f"{y}年" for y in sorted(years)) + "的报告"
+    return None
+
+
+def detect_report(text: str, reports: Sequence[Report]) -> str | None:
+    """The report whose publisher (or title) the question names most specifically, if unique."""
+    best: list[tuple[int, str]] = []
+    plain = _DIGITS.sub("", text)
+    for report in reports:
+        # Only the name counts: years and digits match any report of the same year.
+        name = _DIGITS.sub("", report.publisher or report.title)
+        best.append((_name_overlap(plain, name), report.id))
+    best.sort(reverse=True)
+    if not best or best[0][0] < _MIN_OVERLAP:
+        # an abbreviation ("社工部" of 社会工作部) shares too few characters in a row
+        named = {r.id for r in reports if r.publisher and _abbreviated_in(plain, r.publisher)}
+        return named.pop() if len(named) == 1 else None
+    if len(best) > 1 and best[1][0] == best[0][0]:
+        return None  # ambiguous ("司法局" names two reports): search them all
+    return best[0][1]
+
+
+def _name_overlap(text: str, name: str) -> int:
+    """Characters of the name the text shares in runs of two or more, each run once: "普陀司法局"
+    shares 普陀 and 司法局 (5) with 上海市普陀区司法局, only 司法局 (3) with 红河州司法局."""
+    shared = 0
+    while True:
+        length, at = _longest_common_run(text, name)
+        if length < 2:
+            return shared
+        shared += length
+        # a run is counted once: both copies are blanked so the next run is another
+        text = text.replace(name[at : at + length], "\0", 1)
+        name = name[:at] + "\1" * length + name[at + length :]
+
+
+def _longest_common_run(a: str, b: str) -> tuple[int, int]:
+    """Length and start in `b` of the longest common substring of a and b."""
+    best, end = 0, 0
+    previous = [0] * (len(b) + 1)
+    for char_a in a:
+        current = [0] * (len(b) + 1)
+        for j, char_b in enumerate(b, start=1):
+            if char_a == char_b:
+                current[j] = previous[j - 1] + 1
+                if current[j] > best:
+                    best, end = current[j], j
+        previous = current
+    return best, end - best
+
+
+def _abbreviated_in(text: str, name: str) -> bool:
+    """Some 3–5 characters of the text, ending as the name ends, abbreviate the name."""
+    return any(
+        abbreviates(text[i - n : i], name)
+        for i, char in enumerate(text, start=1)
+        if char == name[-1]
+        for n in range(3, 6)
+        if i - n >= 0
+    )
+
+
+def named_reports(
+    text: str, reports: Sequence[Report], lexicon: Lexicon | None = None
+) -> list[str]:
+    """The reports of every body the question names ("普陀区财政局和社会工作部"), for questions that
+    compare bodies: each body name (up to its suffix) matched on its own, so a shared place name
+    ("普陀区") names no body."""
+    lexicon = lexicon or load_lexicon()
+    named: list[str] = []
+    for piece in re.split(r"和|与|及|、|跟|同|还是|,", _DIGITS.sub("", text)):
+        for match in lexicon.body.finditer(piece):
+            body = match.group(1)
+            for r in reports:
+                name = r.publisher or r.title
+                if r.id not in named and (body[-3:] in name or abbreviates(body[-3:], name)):
+                    named.append(r.id)
+    return named
+
+
+def foreign_organisation(
+    text: str, reports: Sequence[Report], lexicon: Lexicon | None = None
+) -> str | None:
+    """An organisation named in the question that no report is about: its kind of body (司法局)
+    is no report's, or the place it is named with (普陀区司法局) is not a report's of that kind."""
+    lexicon = lexicon or load_lexicon()
+    names = [r.publisher or r.title for r in reports]
+    for match in lexicon.body.finditer(_DIGITS.sub(" ", text)):
+        org = match.group(1)
+        suffix = org[-3:]
+        if any(
+            _longest_common_substring(org, name) >= len(org) - 1 or abbreviates(org, name)
+            for name in names
+        ):
+            continue
+        same_kind = [name for name in names if suffix in name]
+        if not same_kind:
+            return org
+        # "普陀区司法局" is not "红河州司法局": a body named with its place must share the place
+        qualifier = lexicon.asking.sub("", org[: -len(suffix)])
+        places = lexicon.place.findall(qualifier)
+        place = places[-1] if places and qualifier.endswith(places[-1]) else None
+        if place and not any(_longest_common_substring(place, n) >= 2 for n in same_kind):
+            return org
+    return None
+
+
+def _longest_common_substring(a: str, b: str) -> int:
+    """Length of the longest common substring (short strings: the quadratic DP is fine)."""
+    best = 0
+    previous = [0] * (len(b) + 1)
+    for char_a in a:
+        current = [0] * (len(b) + 1)
+        for j, char_b in enumerate(b, start=1):
+            if char_a == char_b:
+                current[j] = previous[j - 1] + 1
+                best = max(best, current[j])
+        previous = current
+    return best
