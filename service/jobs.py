@@ -143,13 +143,12 @@ class Jobs:
         """Stop the worker after the file it is on; queued jobs are left unfinished."""
         with self._state:
             worker = self._worker
-        if worker is None:
-            return
-        self._stopping = True
-        self._queue.put(None)
-        worker.join(timeout)
-        if not worker.is_alive():  # else a file in it may still be read; the next start cleans
-            self.staging.close()
+        if worker is not None:
+            self._stopping = True
+            self._queue.put(None)
+            worker.join(timeout)
+        if worker is None or not worker.is_alive():  # else a staged file may still be read
+            self.staging.close()  # (left to the next start's cleaning)
 
     def _update(self, job_id: str, index: int | None = None, **changes: object) -> None:
         with self._state:

@@ -103,6 +103,16 @@ def test_a_failed_reupload_leaves_the_stored_report_and_its_file(
     assert not _staged(ctx)
 
 
+def test_a_good_reupload_takes_the_files_place(api: TestClient, ctx: ServiceContext) -> None:
+    changed = REPORT.replace(b"23.45", b"32.10")
+    job = _finished(api, _upload(api, (NAME, changed)).json())
+    assert job["files"][0]["status"] == "replaced", job
+    assert (ctx.settings.upload_dir / NAME).read_bytes() == changed
+    answer = api.post("/ask", json={"question": QUESTION}).json()
+    assert answer["answerable"] and "32.10" in answer["answer"], answer
+    assert not _staged(ctx)
+
+
 def test_an_oversize_upload_keeps_no_file(api: TestClient, ctx: ServiceContext) -> None:
     line = "保山市测试局2024年度差旅经费支出23.45万元。\n".encode()
     big = line * (SMALL_LIMIT_MB * 2**20 // len(line) + 100)
