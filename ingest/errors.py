@@ -25,7 +25,13 @@ class IngestError(Exception):
     def __init__(self, path: Path | str, detail: str | None = None) -> None:
         self.path = Path(path)
         self.detail = detail
-        super().__init__(f"{self.path}: {self.reason}" + (f" ({detail})" if detail else ""))
+        super().__init__(self.message())
+
+    def message(self, path: Path | None = None) -> str:
+        """The one-line message, naming `path` instead when given (the file's name to its
+        owner, where it was read from a temporary copy)."""
+        detail = f" ({self.detail})" if self.detail else ""
+        return f"{path or self.path}: {self.reason}{detail}"
 
 
 class UnsupportedFormatError(IngestError):

@@ -72,30 +72,43 @@ def report_id_for(data: bytes) -> str:
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files named directly, and the supported files inside named folders (recursively, sorted)."""
+    """Files named directly, and the supported files inside named folders (recursively, sorted;
+    not inside hidden folders, which hold no reports: the service's staged uploads, .git)."""
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in SUPPORTED_EXTENSIONS:
+                if (
+                    child.is_file()
+                    and child.suffix.lower() in SUPPORTED_EXTENSIONS
+                    and not _in_hidden_folder(child, path)
+                ):
                     yield child
         else:
             yield path
 
 
-def build_report(path: Path, data: bytes, settings: IngestSettings) -> tuple[Report, list[Chunk]]:
-    """Parse one file into its report record and chunks (no embedding, no storage)."""
+def _in_hidden_folder(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts[:-1])
+
+
+def build_report(
+    path: Path, data: bytes, settings: IngestSettings, stored_as: Path | None = None
+) -> tuple[Report, list[Chunk]]:
+    """Parse one file into its report record and chunks (no embedding, no storage); the record
+    names `stored_as` as its file when given (a staged upload read before it is in place)."""
+    named = stored_as or path
     report_id = report_id_for(data)
     loaded = load_document(path)
     doc = normalize_document(loaded)
     sections = split_sections(doc.text, table_title_offsets(doc.text, doc.tables))
     tables = doc.tables + find_text_tables(doc.text, doc.tables)
     chunks = chunk_document(report_id, doc, sections, tables, settings.chunking)
-    title = loaded.title or infer_title(doc.text, fallback=path.stem)
+    title = loaded.title or infer_title(doc.text, fallback=named.stem)
     report = Report(
         id=report_id,
         title=title,
-        source_path=str(path.resolve()),
-        file_name=path.name,
+        source_path=str(named.resolve()),
+        file_name=named.name,
         format=loaded.format,
         publisher=infer_publisher(doc.text, title),
         year=infer_year(title, doc.text),
@@ -122,29 +135,37 @@ class _Parsed:
 
 
 def ingest_file(
-    path: Path, settings: IngestSettings, store: ReportStore, embedder: PassageEmbedder
+    path: Path,
+    settings: IngestSettings,
+    store: ReportStore,
+    embedder: PassageEmbedder,
+    stored_as: Path | None = None,
 ) -> FileResult:
     """Ingest one file; errors of the file itself come back as a failed result, not raised.
+
+    With `stored_as`, the file is read from `path` but recorded (source path, file name, the
+    errors' wording) as `stored_as`, where the caller moves it once it is stored: an upload
+    that fails never takes the place of the file a stored report was read from.
 
     Parsing and embedding run outside the store's lock; the check that the report is new, its
     write and the removal of the version it replaces run inside it, as one step: two processes
     ingesting the same file store it once, and no reader sees both versions or half of one.
     """
-    step = _prepare(path, settings, store)
+    step = _prepare(path, settings, store, stored_as)
     if isinstance(step, FileResult):
         return step
     return _embed_and_store(step(), store, embedder)
 
 
 def _prepare(
-    path: Path, settings: IngestSettings, store: ReportStore
+    path: Path, settings: IngestSettings, store: ReportStore, stored_as: Path | None = None
 ) -> FileResult | Callable[[], _Parsed | FileResult]:
     """Read and check the file (cheap, in the caller's thread, which may use the store): either
     its result already, or the parse still to run (which touches no store, so any thread may)."""
     try:
         data = read_checked(path, settings.max_file_bytes)
     except IngestError as exc:
-        return FileResult(path, "failed", error=str(exc))
+        return FileResult(path, "failed", error=exc.message(stored_as))
     report_id = report_id_for(data)
     if store.has_report(report_id):
         return _unchanged(path, report_id, store)
@@ -152,9 +173,9 @@ def _prepare(
     def parse() -> _Parsed | FileResult:
         started = time.perf_counter()
         try:
-            report, chunks = build_report(path, data, settings)
+            report, chunks = build_report(path, data, settings, stored_as)
         except IngestError as exc:
-            return FileResult(path, "failed", error=str(exc))
+            return FileResult(path, "failed", error=exc.message(stored_as))
         return _Parsed(path, report, chunks, time.perf_counter() - started)
 
     return parse

@@ -8,6 +8,7 @@ delete, interleaved.
 from __future__ import annotations
 
 import logging
+import os
 import queue
 import threading
 import uuid
@@ -20,10 +21,12 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from ingest.models import Report
 from ingest.ocr.progress import OcrProgress, on_ocr_page
 from ingest.pipeline import expand_paths, ingest_file
 from ingest.store import StoreUnreachable
 from service.context import ServiceContext
+from service.staging import Staging
 
 _log = logging.getLogger("reportqa.jobs")
 
@@ -60,11 +63,15 @@ class Job(BaseModel):
 
 @dataclass(frozen=True)
 class Submitted:
-    """A file handed to a job: a path to ingest, or the reason it was rejected before ingest."""
+    """A file handed to a job: a path to ingest, or the reason it was rejected before ingest.
+
+    An upload is ingested from its staging copy (`path`) as `stored_as`, its place in the upload
+    folder, and moved there only once a report is stored from it."""
 
     name: str
     path: Path | None
     rejected: str | None = None
+    stored_as: Path | None = None
 
 
 def _now() -> str:
@@ -78,7 +85,8 @@ class Jobs:
         self._ctx = ctx
         self._max_jobs = max_jobs
         self._jobs: OrderedDict[str, Job] = OrderedDict()
-        self._paths: dict[str, list[Path | None]] = {}
+        self._files: dict[str, list[Submitted | None]] = {}
+        self.staging = Staging(ctx.settings.upload_dir)
         self._state = threading.Lock()
         self.write_lock = threading.Lock()  # held by every change to the store
         self._queue: queue.Queue[str | None] = queue.Queue()
@@ -106,10 +114,10 @@ class Jobs:
         )
         with self._state:
             self._jobs[job.id] = job
-            self._paths[job.id] = [None if f.rejected else f.path for f in entries]
+            self._files[job.id] = [None if f.rejected or f.path is None else f for f in entries]
             while len(self._jobs) > self._max_jobs:
                 old, _ = self._jobs.popitem(last=False)
-                self._paths.pop(old, None)
+                self._files.pop(old, None)
             if kind == "first_run":
                 self._first_run = job.id
             if self._worker is None:
@@ -135,11 +143,12 @@ class Jobs:
         """Stop the worker after the file it is on; queued jobs are left unfinished."""
         with self._state:
             worker = self._worker
-        if worker is None:
-            return
-        self._stopping = True
-        self._queue.put(None)
-        worker.join(timeout)
+        if worker is not None:
+            self._stopping = True
+            self._queue.put(None)
+            worker.join(timeout)
+        if worker is None or not worker.is_alive():  # else a staged file may still be read
+            self.staging.close()  # (left to the next start's cleaning)
 
     def _update(self, job_id: str, index: int | None = None, **changes: object) -> None:
         with self._state:
@@ -160,10 +169,10 @@ class Jobs:
             if job_id is None or self._stopping:
                 return
             with self._state:
-                paths = list(self._paths.get(job_id, []))
+                files = list(self._files.get(job_id, []))
             self._update(job_id, status="running")
             try:
-                self._run(job_id, paths)
+                self._run(job_id, files)
             except Exception as exc:  # a store failure must not kill the worker for later jobs
                 self._update(job_id, status="failed", finished_at=_now())
                 with self._state:
@@ -174,12 +183,21 @@ class Jobs:
                 continue
             self._update(job_id, status="done", finished_at=_now())
 
-    def _run(self, job_id: str, paths: list[Path | None]) -> None:
+    def _run(self, job_id: str, files: list[Submitted | None]) -> None:
+        try:
+            self._ingest(job_id, files)
+        finally:
+            # Whatever was not moved into its place (refused, or never reached) is not kept.
+            for entry in files:
+                if entry is not None and entry.path is not None and entry.stored_as is not None:
+                    entry.path.unlink(missing_ok=True)
+
+    def _ingest(self, job_id: str, files: list[Submitted | None]) -> None:
         ctx = self._ctx
         with self.write_lock:
             ctx.store.remove_orphan_chunks()
-        for index, path in enumerate(paths):
-            if path is None:
+        for index, entry in enumerate(files):
+            if entry is None or entry.path is None:
                 continue
             if self._stopping:
                 return
@@ -189,7 +207,11 @@ class Jobs:
                 self._update(job_id, index, pages_read=page.done, pages_to_read=page.total)
 
             with self.write_lock, on_ocr_page(read_page):
-                result = ingest_file(path, ctx.settings.ingest, ctx.store, ctx.embedder)
+                result = ingest_file(
+                    entry.path, ctx.settings.ingest, ctx.store, ctx.embedder, entry.stored_as
+                )
+                if entry.stored_as is not None:
+                    _keep_upload(entry.path, entry.stored_as, result.report)
             report = result.report
             # A file that cannot be read as a report is refused for its own reason; a store
             # failure raises instead and fails the job.
@@ -211,15 +233,26 @@ class Jobs:
     def delete_report(self, report_id: str) -> None:
         """Remove a stored report, and its uploaded file when it was uploaded here."""
         ctx = self._ctx
-        with self.write_lock:
+        with self.write_lock:  # so an upload of the same name is not moved in meanwhile
             report = ctx.store.get_report(report_id, with_text=False)
             ctx.store.delete_report(report_id)
-        if report is not None:
-            source = Path(report.source_path)
-            upload_dir = ctx.settings.upload_dir.resolve()
-            if source.parent == upload_dir and source.is_file():
-                source.unlink()
+            if report is not None:
+                source = Path(report.source_path)
+                upload_dir = ctx.settings.upload_dir.resolve()
+                if source.parent == upload_dir and source.is_file():
+                    source.unlink()
         ctx.retriever.refresh()
+
+
+def _keep_upload(staged: Path, final: Path, report: Report | None) -> None:
+    """Move an upload into its place when the stored report was read from it under that name.
+
+    A refused file, or bytes already stored under another name, leave the file in that place as
+    it was: it may be what another stored report was read from."""
+    if report is not None and Path(report.source_path) == final.resolve():
+        os.replace(staged, final)
+    else:
+        staged.unlink(missing_ok=True)
 
 
 def start(ctx: ServiceContext, jobs: Jobs) -> Job | None:
@@ -228,11 +261,22 @@ def start(ctx: ServiceContext, jobs: Jobs) -> Job | None:
 
     A Chroma server that is not up yet is no reason not to start (in a deployment it may start
     later): requests get 503 until it answers, and the indexes are built on first use."""
+    _clear_stale_uploads(jobs)
     try:
         return _warm_start(ctx, jobs)
     except StoreUnreachable as exc:
         _log.warning("starting without the store, requests get 503 until it answers: %s", exc)
         return None
+
+
+def _clear_stale_uploads(jobs: Jobs) -> None:
+    try:
+        removed = jobs.staging.clear_stale()
+    except OSError as exc:  # leftovers take disk space, no more: no reason not to serve
+        _log.warning("could not clear staged uploads in %s: %s", jobs.staging.root, exc)
+        return
+    if removed:
+        _log.info("removed %d staged uploads a stopped service left behind", len(removed))
 
 
 def _warm_start(ctx: ServiceContext, jobs: Jobs) -> Job | None:

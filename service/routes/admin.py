@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import hmac
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, cast
 
 from fastapi import APIRouter, Depends, File, Header, Request, UploadFile
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from ingest.errors import IngestError
 from ingest.loaders import SUPPORTED_EXTENSIONS
@@ -29,10 +31,12 @@ from service.errors import (
     Unauthorized,
 )
 from service.jobs import Job, Jobs, Submitted
+from service.staging import Staging
 
 router = APIRouter(tags=["admin"])
 
 MAX_FILES = 50
+_CHUNK = 2**20
 _UNSAFE = re.compile(r"[\x00-\x1f/\\:*?\"<>|]")
 
 
@@ -84,66 +88,106 @@ async def upload_reports(
         raise BadRequest("没有上传文件")
     if len(files) > MAX_FILES:
         raise BadRequest(f"一次最多上传 {MAX_FILES} 个文件")
-    limit = ctx.settings.max_upload_bytes
-    received: list[tuple[str, str | None, bytes]] = []
-    for upload in files:
-        data = await upload.read(limit + 1)
-        if len(data) > limit:  # before anything is kept: an oversize file refuses the upload
-            shown = upload.filename or "(无文件名)"
-            raise PayloadTooLarge(f"{shown}: 文件超过 {limit // 2**20} MB 的上限")
-        received.append((upload.filename or "(无文件名)", safe_file_name(upload.filename), data))
-    screened = _screen(received)
+    received: list[_Received] = []
+    try:
+        for upload in files:
+            received.append(await _receive(upload, jobs.staging, ctx.settings.max_upload_bytes))
+        screened = await run_in_threadpool(_screen, received)
+    except BaseException:  # an oversize file refuses the whole upload: nothing of it is kept
+        _discard(entry.path for entry in received)
+        raise
+    _discard(entry.path for entry in screened if entry.reason is not None)
     if all(entry.reason is not None for entry in screened):
         details = [{"file": entry.name, "problem": entry.reason} for entry in screened]
         message = "; ".join(f"{entry.name}: {entry.reason}" for entry in screened)
         raise RejectedFiles(f"没有可入库的文件 — {message}", details)
-    upload_dir = ctx.settings.upload_dir
-    upload_dir.mkdir(parents=True, exist_ok=True)
-    submitted: list[Submitted] = []
-    for entry in screened:
-        if entry.reason is not None:
-            submitted.append(Submitted(entry.name, None, entry.reason))
-            continue
-        path = upload_dir / entry.name
-        path.write_bytes(entry.data)
-        submitted.append(Submitted(entry.name, path.resolve()))
+    upload_dir = ctx.settings.upload_dir.resolve()
+    submitted = [
+        Submitted(entry.name, None, entry.reason)
+        if entry.reason is not None
+        else Submitted(entry.name, entry.path, stored_as=upload_dir / entry.name)
+        for entry in screened
+    ]
     return jobs.submit("upload", submitted)
 
 
 @dataclass(frozen=True)
+class _Received:
+    """An uploaded file, copied to its staging file."""
+
+    shown: str  # the name the client sent, for messages
+    name: str | None  # the name it is kept under; None when nothing usable is left of it
+    path: Path
+    size: int
+
+
+async def _receive(upload: UploadFile, staging: Staging, limit: int) -> _Received:
+    """Copy one uploaded file to a staging file in chunks, refused once it passes `limit` bytes
+    (so no file of an upload is ever held in memory whole, nor one over the limit on disk)."""
+    shown = upload.filename or "(无文件名)"
+    name = safe_file_name(upload.filename)
+    target = staging.new_path(name or "upload")
+    size = 0
+    try:
+        with target.open("xb") as out:
+            while chunk := await upload.read(_CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise PayloadTooLarge(f"{shown}: 文件超过 {limit // 2**20} MB 的上限")
+                await run_in_threadpool(out.write, chunk)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return _Received(shown, name, target, size)
+
+
+def _discard(paths: Iterable[Path | None]) -> None:
+    for path in paths:
+        if path is not None:
+            path.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
 class _Screened:
-    """An uploaded file after the checks made before anything is written."""
+    """An uploaded file after the checks made before its ingest is queued."""
 
     name: str
     reason: str | None  # why it is refused; None to ingest it
-    data: bytes = b""
+    path: Path | None = None  # its staging file
 
 
-def _screen(received: list[tuple[str, str | None, bytes]]) -> list[_Screened]:
-    """Each file's name and bytes checked (name, extension, duplicates, content)."""
+def _screen(received: list[_Received]) -> list[_Screened]:
+    """Each file's name and content checked (name, extension, duplicates, content), reading
+    one staged file at a time."""
     screened: list[_Screened] = []
     seen: set[str] = set()
     kinds = ", ".join(sorted(SUPPORTED_EXTENSIONS))
-    for shown, name, data in received:
+    for entry in received:
+        name = entry.name
         if name is None:
-            screened.append(_Screened(shown, "文件名无效"))
+            screened.append(_Screened(entry.shown, "文件名无效", entry.path))
         elif Path(name).suffix.lower() not in SUPPORTED_EXTENSIONS:
-            screened.append(_Screened(name, f"不支持的格式(支持 {kinds})"))
+            screened.append(_Screened(name, f"不支持的格式(支持 {kinds})", entry.path))
         elif name in seen:
-            screened.append(_Screened(name, "同一次上传中文件名重复"))
-        elif not data:
-            screened.append(_Screened(name, "空文件"))
+            screened.append(_Screened(name, "同一次上传中文件名重复", entry.path))
+        elif entry.size == 0:
+            screened.append(_Screened(name, "空文件", entry.path))
         else:
-            try:
-                check_content(Path(name), data)
-            except IngestError as exc:
-                screened.append(
-                    _Screened(name, exc.reason + (f": {exc.detail}" if exc.detail else ""))
-                )
-                continue
-            seen.add(name)
-            screened.append(_Screened(name, None, data))
+            reason = _content_problem(name, entry.path)
+            if reason is None:
+                seen.add(name)
+            screened.append(_Screened(name, reason, entry.path))
     return screened
+
+
+def _content_problem(name: str, path: Path) -> str | None:
+    """Why the bytes are not what the name says, or None. The whole file is read (a zip package
+    or a text's encoding is only judged whole), and dropped before the next is read."""
+    try:
+        check_content(Path(name), path.read_bytes())
+    except IngestError as exc:
+        return exc.reason + (f": {exc.detail}" if exc.detail else "")
+    return None
 
 
 @router.get("/jobs/{job_id}", response_model=Job)
