@@ -128,7 +128,8 @@ def _assigned(question: Question, accepted: list[ScoredCandidate]) -> list[Candi
     """One passage per part, no two overlapping, with the highest total score: the best passage
     for a part's figure may be the only one that answers another part ("…总计是多少?比2023年
     变化多少?"), and the choice of one part must not leave the other to a worse passage. A part
-    with no accepted passage is left out."""
+    may be answered by a passage chosen for another. A part with no accepted passage is left
+    out."""
     # the search grows as depth ** parts: a question of many parts is given one option each
     depth = _ASSIGN_DEPTH if len(question.parts) <= _ASSIGN_PARTS else 1
     options = [
@@ -144,7 +145,11 @@ def _assigned(question: Question, accepted: list[ScoredCandidate]) -> list[Candi
             return
         extend(part + 1, total, taken)  # the part left unanswered
         for s in options[part]:
-            if not any(_overlaps(s.candidate, c) or _restates(s.candidate, c) for c in taken):
+            if any(_within(s.candidate, c) for c in taken):
+                # one passage may answer two parts ("收入预算9628.22万元,…比上年增加793.14万元"):
+                # the part is answered by what is already said, not by another passage
+                extend(part + 1, total + s.score, taken)
+            elif not any(_overlaps(s.candidate, c) or _restates(s.candidate, c) for c in taken):
                 extend(part + 1, total + s.score, [*taken, s.candidate])
 
     extend(0, 0.0, [])
@@ -161,6 +166,19 @@ def _restates(a: Candidate, b: Candidate) -> bool:
     """The same words elsewhere (a row repeated in two tables): saying it twice answers nothing
     more."""
     return a.cell is None and b.cell is None and a.text == b.text
+
+
+def _within(a: Candidate, b: Candidate) -> bool:
+    """Passage a says nothing b does not: the same cell, or a span (or cell) inside b's."""
+    if a.report_id != b.report_id:
+        return False
+    if a.cell is not None and b.cell is not None:
+        return a.cell.start == b.cell.start
+    if b.cell is not None:
+        return False  # a cell does not say its whole row
+    start = a.cell.start if a.cell is not None else a.start
+    end = a.cell.end if a.cell is not None else a.end
+    return b.start <= start and end <= b.end
 
 
 def _overlaps(a: Candidate, b: Candidate) -> bool:
