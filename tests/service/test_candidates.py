@@ -21,6 +21,8 @@ from service.answering.candidates.model import Candidate
 from service.answering.candidates.sentences import state_passage, with_stated_fact
 from service.answering.features import FEATURES, featurize
 from service.answering.question import build_question
+from service.answering.scoring import Scorer
+from service.answering.selection import ScoredCandidate, choose
 from service.retrieval.hybrid import RetrievedChunk
 
 _TEXT = """上海市某区某局2024年度部门决算
@@ -157,3 +159,37 @@ def test_a_cause_that_names_what_it_explains_is_carried_back_to_the_fact(
     fact = next(c for c in chunks if "收入总计" in c.text)
     plain = Candidate("sentence", fact, fact.start, fact.end, fact.text, 0, *(frozenset(),) * 4)
     assert with_stated_fact(report.text, plain) == plain
+
+
+def _sentence(chunk: RetrievedChunk, text: str) -> Candidate:
+    at = chunk.text.index(text)
+    return Candidate(
+        "sentence",
+        chunk,
+        chunk.start + at,
+        chunk.start + at + len(text),
+        text,
+        0,
+        *(frozenset(),) * 4,
+    )
+
+
+def test_one_passage_answers_two_parts_rather_than_add_an_unrelated_one(
+    segmenter: Segmenter, built: tuple[Report, list[RetrievedChunk]]
+) -> None:
+    report, chunks = built
+    chunk = next(c for c in chunks if "收入总计" in c.text)
+    both = _sentence(chunk, "2024年度收入总计320.50万元,比上年减少12.30万元。")
+    other = _sentence(chunk, "主要原因是人员减少。")
+    q = build_question("收入总计是多少?比上年减少多少?", segmenter, [report], scope=report.id)
+    scorer = Scorer(dict.fromkeys(FEATURES, 0.0), 0.0, 0.5)
+    row = [0.0] * len(FEATURES)
+    shared = [
+        ScoredCandidate(0.9, 0, both, row),
+        ScoredCandidate(0.8, 1, both, row),
+        ScoredCandidate(0.6, 1, other, row),
+    ]
+    assert choose(q, shared, scorer) == [both]
+    # a passage that answers the second part better than the first one does is added
+    better = [*shared[:1], ScoredCandidate(0.95, 1, other, row), shared[1]]
+    assert choose(q, better, scorer) == [both, other]
