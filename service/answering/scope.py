@@ -58,8 +58,10 @@ def _name_overlap(text: str, name: str) -> int:
     shared = 0
     while True:
         length, at = _longest_common_run(text, name)
-        if length < 2:
-            return shared
+        # short runs add up only behind a long one: "项目" and "预算" in a question do not name
+        # a report titled "部门预算项目支出绩效自评表"
+        if length < 2 or (not shared and length < _MIN_OVERLAP):
+            return shared or length
         shared += length
         # a run is counted once: both copies are blanked so the next run is another
         text = text.replace(name[at : at + length], "\0", 1)

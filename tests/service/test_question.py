@@ -113,6 +113,26 @@ def test_a_body_named_with_another_place_is_out_of_scope(
     assert bool(q.out_of_scope) is foreign, q.out_of_scope
 
 
+def test_a_report_is_picked_by_its_name_in_pieces_not_by_generic_words(
+    segmenter: Segmenter,
+) -> None:
+    putuo = _REPORT.model_copy(
+        update={
+            "id": "p1",
+            "title": "上海市普陀区司法局2026年部门预算",
+            "publisher": "上海市普陀区司法局",
+        }
+    )
+    untitled = _REPORT.model_copy(
+        update={"id": "u1", "title": "部门预算项目支出绩效自评表(2023年度)", "publisher": None}
+    )
+    reports = [putuo, _HONGHE, untitled]
+    assert build_question("普陀司法局有几辆公车?", segmenter, reports).report_ids == ("p1",)
+    assert build_question("红河司法局的三公经费?", segmenter, reports).report_ids == ("h1",)
+    # "项目" and "预算" are in the untitled report's title and in every other question
+    assert build_question("法律援助项目年初预算是多少?", segmenter, reports).report_ids == ()
+
+
 def test_a_budgets_reader_means_the_year_before_by_qu_nian(segmenter: Segmenter) -> None:
     budget = _REPORT.model_copy(
         update={"id": "b1", "title": "某区司法局2026年部门预算", "year": 2026}
