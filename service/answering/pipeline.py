@@ -15,6 +15,7 @@ from ingest.models import Report
 from service.answering.across_reports import ReportFigure, compare_figures, figure_stated
 from service.answering.answer import NOT_FOUND, Answer, Citation, QuestionKind, citation_of
 from service.answering.candidates.cells import row_units, state_cell
+from service.answering.candidates.corroboration import corroborating_rows
 from service.answering.candidates.model import Candidate
 from service.answering.candidates.sentences import (
     state_passage,
@@ -137,7 +138,7 @@ def _answer(ctx: ServiceContext, question: str, report: str | None, top_k: int) 
         chosen = [_with_fact_and_cause(ctx.report(c.report_id).text, c) for c in chosen]
     texts = {c.report_id: ctx.report(c.report_id).text for c in chosen}
     spans = joined_spans([(c.report_id, c.start, c.end) for c in chosen], texts)
-    citations = [_citation(ctx, *span) for span in spans]
+    citations = [_citation(ctx, *span) for span in [*spans, *_corroborating(ctx, chosen, spans)]]
     text = "".join(
         state_cell(c.cell) if c.cell else state_passage(c, row_units(ctx.cells(c.report_id), c))
         for c in chosen
@@ -156,6 +157,20 @@ def _answer(ctx: ServiceContext, question: str, report: str | None, top_k: int) 
         citations=citations,
         timings=_timings(started, retrieved),
     )
+
+
+def _corroborating(
+    ctx: ServiceContext, chosen: list[Candidate], cited: list[tuple[str, int, int]]
+) -> list[tuple[str, int, int]]:
+    """Other table rows stating a table answer's figures under the same label, not yet cited."""
+    out: list[tuple[str, int, int]] = []
+    for c in chosen:
+        text = ctx.report(c.report_id).text
+        for start, end in corroborating_rows(ctx.cells(c.report_id), text, c):
+            span = (c.report_id, start, end)
+            if not any(r == c.report_id and s < end and start < e for r, s, e in [*cited, *out]):
+                out.append(span)
+    return out
 
 
 def _with_fact_and_cause(report_text: str, candidate: Candidate) -> Candidate:

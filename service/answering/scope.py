@@ -122,21 +122,36 @@ def foreign_organisation(
     for match in lexicon.body.finditer(_DIGITS.sub(" ", text)):
         org = match.group(1)
         suffix = org[-3:]
+        same_kind = [name for name in names if suffix in name]
+        # "普陀区司法局" is not "红河州司法局": a body named with its place must share the place,
+        # and the place nearest the body is the one that tells (上海市财政局 is not
+        # 上海市普陀区财政局)
+        qualifier = lexicon.asking.sub("", org[: -len(suffix)])
+        places = lexicon.place.findall(qualifier)
+        place = places[-1] if places and qualifier.endswith(places[-1]) else None
+        if (
+            place
+            and same_kind
+            and not any(
+                _longest_common_substring(place, _nearest_place(n, suffix, lexicon) or n) >= 2
+                for n in same_kind
+            )
+        ):
+            return org
         if any(
             _longest_common_substring(org, name) >= len(org) - 1 or abbreviates(org, name)
             for name in names
         ):
             continue
-        same_kind = [name for name in names if suffix in name]
         if not same_kind:
             return org
-        # "普陀区司法局" is not "红河州司法局": a body named with its place must share the place
-        qualifier = lexicon.asking.sub("", org[: -len(suffix)])
-        places = lexicon.place.findall(qualifier)
-        place = places[-1] if places and qualifier.endswith(places[-1]) else None
-        if place and not any(_longest_common_substring(place, n) >= 2 for n in same_kind):
-            return org
     return None
+
+
+def _nearest_place(name: str, suffix: str, lexicon: Lexicon) -> str | None:
+    """The place named last before a body's kind in its name (普陀区 of 上海市普陀区财政局)."""
+    places = lexicon.place.findall(name[: name.rfind(suffix)])
+    return places[-1] if places else None
 
 
 def _longest_common_substring(a: str, b: str) -> int:

@@ -43,6 +43,9 @@ class QuestionTerms:
         return frozenset().union(*self.keys) if self.keys else frozenset()
 
 
+_UNIT_AFTER_FIGURE = re.compile(r"(?<=\d)(?:万元|亿元|千元|万|亿|元)")
+
+
 def question_terms(
     segmenter: Segmenter, question: str, reports: list[Report], lexicon: Lexicon | None = None
 ) -> QuestionTerms:
@@ -55,6 +58,8 @@ def question_terms(
     question = re.sub(rf"是(?=(?:{lexicon.asking.pattern}))", " 是 ", question)
     # and 比 before a change: "跟2023年比少了多少" is not 比少/了
     question = re.sub(rf"比(?=(?:{lexicon.up.pattern}|{lexicon.down.pattern}))", " 比 ", question)
+    # a unit after a figure is the figure's ("17.68万只花了" is not 万只/花了)
+    question = _UNIT_AFTER_FIGURE.sub(" ", question)
     weights: dict[str, float] = {}
     for word in segmenter.tokenize(question):
         if (
@@ -106,6 +111,10 @@ def marked_parts(question: str) -> list[tuple[str, bool]]:
         conjoined = _CONJOINED.match(part)
         if conjoined:
             first, second, rest = conjoined.groups()
+            # whose both items are is said once, before the first: "行政运行的全年预算和实际
+            # 支出各多少"
+            if "的" in first and "的" not in second:
+                second = first[: first.rindex("的") + 1] + second
             parts += [(first + rest, False), (second + rest, True)]
         else:
             parts.append((part, False))

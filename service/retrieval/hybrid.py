@@ -20,6 +20,7 @@ from ingest.chunking import sentence_spans
 from ingest.models import Chunk
 from ingest.segmenter import Segmenter
 from ingest.store import ReportStore, SearchHit
+from ingest.tables import split_cells
 
 RRF_K = 60  # the usual constant: damps the weight of the very first ranks
 CANDIDATES = 50  # how deep each ranking is read before fusing
@@ -63,9 +64,9 @@ class _Bm25Index:
         chunks: list[Chunk],
         segmenter: Segmenter,
         vectors: np.ndarray | None = None,
-        table_titles: dict[str, str] | None = None,
+        places: dict[str, list[tuple[int, str]]] | None = None,
     ) -> None:
-        table_titles = table_titles or {}
+        places = places or {}
         self.chunks = chunks
         self.vectors = vectors  # rows aligned with `chunks`, or None: ask Chroma
         self.model = bm25s.BM25()
@@ -73,11 +74,22 @@ class _Bm25Index:
         if chunks:
             self.model.index(corpus, show_progress=False)
         self.sentences = {c.id: _sentences_of(c, segmenter) for c in chunks}
-        # Where a passage is (its section title, its table's title) says less than what it states.
+        # Where a passage is (its section title, its table's title, the lead of the numbered
+        # item it belongs to) says less than what it states. Each sentence has its own item: a
+        # chunk may hold the ends of several, and one item's subject does not name the next's
+        # sentences. Equal places share one token set.
+        tokens_of: dict[str, frozenset[str]] = {}
+
+        def place_tokens(text: str) -> frozenset[str]:
+            if text not in tokens_of:
+                tokens_of[text] = frozenset(segmenter.tokenize(text))
+            return tokens_of[text]
+
         self.context = {
-            c.id: frozenset(
-                segmenter.tokenize(" ".join([*c.section_path[-1:], table_titles.get(c.id, "")]))
-            )
+            c.id: [
+                place_tokens(" ".join([*c.section_path[-1:], _place_at(places.get(c.id), s.start)]))
+                for s in self.sentences[c.id]
+            ]
             for c in chunks
         }
         # A table row states its cells under its header's names: they are its own words.
@@ -122,6 +134,38 @@ class _Bm25Index:
         return [(int(i), float(similarities[i])) for i in best if np.isfinite(similarities[i])]
 
 
+def _start(chunk: Chunk) -> int:
+    return chunk.start
+
+
+_CODE_PART = re.compile(r"\d{2,7}")
+_CLASS_DIGITS = (3, 5)  # a subject code's 类 is its first 3 digits, 款 the next 2 (2120101)
+
+
+def row_lineage(row: str, labels: dict[str, str]) -> list[str]:
+    """The labels of the rows a table row's subject code falls under, read from `labels` (the
+    codes seen so far in its table, which this row's code and label join). A code is written
+    whole ("2120101") or a part a cell ("212 | 01 | 01"); a row without one has no lineage."""
+    code, label = "", ""
+    for cell in split_cells(row):
+        if _CODE_PART.fullmatch(cell) and not label:
+            code += cell
+        elif cell and not label:
+            label = cell if _CJK.search(cell) else ""
+            if not label:
+                break
+    if not code or not label or len(code) > 7:
+        return []
+    labels[code] = label
+    return [labels[code[:n]] for n in _CLASS_DIGITS if n < len(code) and code[:n] in labels]
+
+
+def _place_at(places: list[tuple[int, str]] | None, offset: int) -> str:
+    """The place (table title, item lead) that holds `offset` of a chunk."""
+    held = [place for at, place in places or () if at <= offset]
+    return held[-1] if held else ""
+
+
 def _sentences_of(chunk: Chunk, segmenter: Segmenter) -> list[Sentence]:
     spans = [(0, len(chunk.text))] if chunk.kind == "table_row" else sentence_spans(chunk.text)
     return [
@@ -135,24 +179,50 @@ def _sentences_of(chunk: Chunk, segmenter: Segmenter) -> list[Sentence]:
     ]
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
 # A numbered item of a list: "1、", "(1)", "一、" at the start of a paragraph.
 _ITEM_MARK = re.compile(r"\s*(?:\d{1,2}[、.]|[((]\d{1,2}[))]|[一二三四五六七八九十]{1,3}、)")
-_CAUSE_OPENING = re.compile(r"\s*[^,,。;;\n]{0,10}原因")
+# A sentence opening with its cause ("主要原因:…", "决算数小于全年预算数的主要原因:…") explains
+# the one before it; the reach covers such openings, not a clause that merely mentions a cause.
+CAUSE_OPENING = re.compile(r"\s*[^,,。;;\n]{0,16}原因")
 _LEAD_MAX = 120  # characters of an item's first sentence kept as the item's subject
 
 
+_LEAD_REACH = 2  # lines back an item's mark is looked for: its lead may stand on a line of its own
+
+
 def item_lead(text: str, offset: int) -> str | None:
-    """The first sentence of the numbered paragraph holding `offset`, if it is one; for a
-    paragraph that opens with a cause ("下降的主要原因:…"), the first sentence of the paragraph
-    before it, which states what the cause explains."""
+    """The first sentence of the numbered item holding `offset`, if it is in one: its own line's,
+    or that of a line just before it that opens the item ("2、…(款)事业运行(项)。" over
+    "主要用于:…全年预算为17.68万元…"); for a paragraph that opens with a cause ("下降的主要原因:…"),
+    that of the item before it, or else of the paragraph before it, which states what the cause
+    explains."""
     line_start = text.rfind("\n", 0, offset) + 1
-    if _CAUSE_OPENING.match(text, line_start) and line_start > 1:
-        line_start = text.rfind("\n", 0, line_start - 1) + 1
-    elif not _ITEM_MARK.match(text, line_start):
-        return None
+    if CAUSE_OPENING.match(text, line_start) and line_start > 1:
+        before = text.rfind("\n", 0, line_start - 1) + 1
+        item = _item_start(text, before)
+        line_start = before if item is None else item
+    else:
+        item = _item_start(text, line_start)
+        if item is None:
+            return None
+        line_start = item
     line_end = text.find("\n", line_start)
     line = text[line_start : len(text) if line_end < 0 else line_end]
     return re.split(r"[。;;]", line, maxsplit=1)[0][:_LEAD_MAX]
+
+
+def _item_start(text: str, line_start: int) -> int | None:
+    """Where the numbered item opens whose line is this one or one of `_LEAD_REACH` before it."""
+    start = line_start
+    for _ in range(_LEAD_REACH + 1):
+        if _ITEM_MARK.match(text, start):
+            return start
+        if start <= 1:
+            return None
+        start = text.rfind("\n", 0, start - 1) + 1
+    return None
 
 
 class HybridRetriever:
@@ -173,31 +243,40 @@ class HybridRetriever:
             if self._index is None or current != self._indexed_ids:
                 chunks = [c for rid in sorted(current) for c in self._store.chunks_of(rid)]
                 self._index = _Bm25Index(
-                    chunks, self._segmenter, self._load_vectors(chunks), self._table_titles(chunks)
+                    chunks, self._segmenter, self._load_vectors(chunks), self._places(chunks)
                 )
                 self._indexed_ids = current
 
-    def _table_titles(self, chunks: list[Chunk]) -> dict[str, str]:
-        """Where each chunk stands beyond its section: the title of its table ("支出决算表"), or
-        the lead of the numbered item it continues ("1、…司法(06款)行政运行(01项)1672.67万元。"),
-        whose subject the item's later sentences leave unsaid."""
-        places: dict[str, str] = {}
+    def _places(self, chunks: list[Chunk]) -> dict[str, list[tuple[int, str]]]:
+        """Where each chunk's passages stand beyond its section, from an offset in the chunk on:
+        the title of its table ("支出决算表"), or the lead of the numbered item a paragraph
+        continues ("1、…司法(06款)行政运行(01项)1672.67万元。"), whose subject the item's later
+        sentences leave unsaid."""
+        places: dict[str, list[tuple[int, str]]] = {}
         for report_id in sorted({c.report_id for c in chunks}):
             report = self._store.get_report(report_id)
             if report is None:
                 continue
             spans = [(t.start, t.end, t.title) for t in report.tables if t.title]
-            for chunk in (c for c in chunks if c.report_id == report_id):
+            labels: dict[str, str] = {}  # subject code → row label, within the current table
+            table: tuple[int, int, str] | None = None
+            for chunk in sorted((c for c in chunks if c.report_id == report_id), key=_start):
                 if chunk.kind == "table_row":
-                    title = next((t for s, e, t in spans if s <= chunk.start < e), None)
-                else:  # a chunk may hold the ends of several paragraphs: each has its lead
-                    starts = [chunk.start] + [
-                        chunk.start + i + 1 for i, char in enumerate(chunk.text) if char == "\n"
-                    ]
-                    leads = {item_lead(report.text, start) for start in starts} - {None}
-                    title = " ".join(sorted(lead for lead in leads if lead))
-                if title:
-                    places[chunk.id] = title
+                    held = next((span for span in spans if span[0] <= chunk.start < span[1]), None)
+                    if held != table:
+                        table, labels = held, {}
+                    # a row is also named by the rows its code falls under (行政运行 2120101
+                    # under 城乡社区管理事务 21201): "城乡社区管理事务行政运行" names it
+                    lineage = row_lineage(chunk.text, labels)
+                    place = " ".join(p for p in [held[2] if held else "", *lineage] if p)
+                    if place:
+                        places[chunk.id] = [(0, place)]
+                    continue
+                # a chunk may hold the ends of several paragraphs: each has its own lead
+                starts = [0] + [i + 1 for i, char in enumerate(chunk.text) if char == "\n"]
+                leads = [(at, item_lead(report.text, chunk.start + at) or "") for at in starts]
+                if any(lead for _, lead in leads):
+                    places[chunk.id] = leads
         return places
 
     def _load_vectors(self, chunks: list[Chunk]) -> np.ndarray | None:
@@ -216,12 +295,15 @@ class HybridRetriever:
         index = self._index
         return index is not None and bool(index.chunks) and word in index.model.vocab_dict
 
-    def sentences(self, chunk: Chunk) -> tuple[list[Sentence], frozenset[str], Sentence | None]:
-        """A chunk's sentences with tokens, the tokens of where it is (section and table
-        titles), and its table header's tokens (None for prose)."""
+    def sentences(
+        self, chunk: Chunk
+    ) -> tuple[list[Sentence], list[frozenset[str]], Sentence | None]:
+        """A chunk's sentences with tokens, the tokens of where each is (section and table
+        titles, its item's lead), and its table header's tokens (None for prose)."""
         index = self._index
         if index is None or chunk.id not in index.sentences:
-            return _sentences_of(chunk, self._segmenter), frozenset(), None
+            sentences = _sentences_of(chunk, self._segmenter)
+            return sentences, [frozenset()] * len(sentences), None
         return index.sentences[chunk.id], index.context[chunk.id], index.header.get(chunk.id)
 
     def search(

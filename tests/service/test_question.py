@@ -104,6 +104,9 @@ _HONGHE = _REPORT.model_copy(
         ("红河司法局的三公经费是多少?", False),
         ("司法局的三公经费是多少?", False),
         ("上海市普陀区财政局的三公经费是多少?", False),
+        # the place nearest the body tells which body it is: the city's bureau is not the district's
+        ("上海市财政局的三公经费是多少?", True),
+        ("普陀财政局的三公经费是多少?", False),
     ],
 )
 def test_a_body_named_with_another_place_is_out_of_scope(

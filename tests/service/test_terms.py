@@ -42,6 +42,14 @@ def test_parts_of_a_two_part_question() -> None:
     assert split_parts("三公经费是多少?") == ["三公经费是多少"]
 
 
+def test_two_items_asked_alike_share_whose_they_are() -> None:
+    assert split_parts("行政运行的全年预算和实际支出各多少") == [
+        "行政运行的全年预算多少",
+        "行政运行的实际支出多少",
+    ]
+    assert split_parts("基本支出和项目支出各是多少") == ["基本支出是多少", "项目支出是多少"]
+
+
 @pytest.mark.parametrize(
     ("text", "years"),
     [

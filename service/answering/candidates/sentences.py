@@ -15,7 +15,7 @@ from ingest.chunking import sentence_spans
 from ingest.tables import HEADER_SEPARATOR, split_cells
 from service.answering.candidates.model import Candidate, CandidateKind
 from service.answering.passage_text import has_figure, states_cause
-from service.retrieval.hybrid import HybridRetriever, RetrievedChunk
+from service.retrieval.hybrid import CAUSE_OPENING, HybridRetriever, RetrievedChunk
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CODE_HEADER = re.compile(r"编码|代码|编号")
@@ -31,13 +31,15 @@ def sentence_candidates(
     out: list[Candidate] = []
     width = 2 if pairs else 1
     for rank, hit in enumerate(hits):
-        sentences, context, header = retriever.sentences(hit)
+        sentences, contexts, header = retriever.sentences(hit)
         kind: CandidateKind = "row" if hit.kind == "table_row" else "sentence"
         for k, first in enumerate(sentences):
             if _TABLE_OF_CONTENTS.search(hit.text[first.start : first.end]):
                 continue
+            at = k
             if k > 0 and hit.text.startswith("其中", first.start):
-                first = sentences[k - 1]  # "其中:…" lists parts of the sentence before it
+                at = k - 1
+                first = sentences[at]  # "其中:…" lists parts of the sentence before it
             for last in sentences[k : k + width]:
                 own = first.free_tokens | last.free_tokens
                 tokens, free = first.tokens | last.tokens, own
@@ -53,7 +55,7 @@ def sentence_candidates(
                         rank=rank,
                         tokens=tokens,
                         free=free,
-                        context=context,
+                        context=contexts[at],
                         own=own,
                         sentences=1 if last is first else 2,
                     )
@@ -61,7 +63,6 @@ def sentence_candidates(
     return out
 
 
-_CAUSE_OPENING = re.compile(r"\s*[^,,。;;\n]{0,12}原因")
 _CAUSE_REACH = 2  # sentences after a passage searched for the cause it leaves unsaid
 _CAUSE_WINDOW = 400  # characters after it those sentences are looked for in
 
@@ -80,7 +81,7 @@ def with_stated_cause(report_text: str, candidate: Candidate) -> Candidate:
         crosses = "\n" in report_text[candidate.end : start]
         # across a paragraph break only a paragraph that opens with its cause ("…的主要原因:")
         # is about the passage before it
-        if crosses and not _CAUSE_OPENING.match(said):
+        if crosses and not CAUSE_OPENING.match(said):
             break
         if states_cause(said):
             return replace(
@@ -97,7 +98,7 @@ def with_stated_fact(report_text: str, candidate: Candidate) -> Candidate:
     "决算数小于预算数的主要原因:…") explains the sentence before it: the passage is carried back to
     that sentence when it states a figure ("…增加277.22%。主要原因是:…"), so the answer says what
     changed as well as why."""
-    if candidate.kind != "sentence" or not _CAUSE_OPENING.match(candidate.text):
+    if candidate.kind != "sentence" or not CAUSE_OPENING.match(candidate.text):
         return candidate
     window = max(0, candidate.start - _CAUSE_WINDOW)
     before = sentence_spans(report_text, window, candidate.start)
