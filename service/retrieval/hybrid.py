@@ -66,16 +66,17 @@ class _Bm25Index:
         table_titles: dict[str, str] | None = None,
     ) -> None:
         table_titles = table_titles or {}
+        shared = _Shared()
         self.chunks = chunks
         self.vectors = vectors  # rows aligned with `chunks`, or None: ask Chroma
         self.model = bm25s.BM25()
         corpus = [segmenter.tokenize(c.embedding_text) or [""] for c in chunks]
         if chunks:
             self.model.index(corpus, show_progress=False)
-        self.sentences = {c.id: _sentences_of(c, segmenter) for c in chunks}
+        self.sentences = {c.id: _sentences_of(c, segmenter, shared) for c in chunks}
         # Where a passage is (its section title, its table's title) says less than what it states.
         self.context = {
-            c.id: frozenset(
+            c.id: shared.words(
                 segmenter.tokenize(" ".join([*c.section_path[-1:], table_titles.get(c.id, "")]))
             )
             for c in chunks
@@ -85,8 +86,8 @@ class _Bm25Index:
             c.id: Sentence(
                 0,
                 0,
-                frozenset(segmenter.tokenize(c.header)),
-                frozenset(segmenter.free_tokens(c.header)),
+                shared.words(segmenter.tokenize(c.header)),
+                shared.words(segmenter.free_tokens(c.header)),
             )
             for c in chunks
             if c.header
@@ -122,14 +123,29 @@ class _Bm25Index:
         return [(int(i), float(similarities[i])) for i in best if np.isfinite(similarities[i])]
 
 
-def _sentences_of(chunk: Chunk, segmenter: Segmenter) -> list[Sentence]:
+class _Shared:
+    """One frozenset per distinct set of words: every row of a table has its header's words, every
+    chunk of a section its title's, and repeated sentences theirs, so most sets recur."""
+
+    def __init__(self) -> None:
+        self._sets: dict[frozenset[str], frozenset[str]] = {}
+
+    def words(self, tokens: list[str]) -> frozenset[str]:
+        found = frozenset(tokens)
+        return self._sets.setdefault(found, found)
+
+
+def _sentences_of(
+    chunk: Chunk, segmenter: Segmenter, shared: _Shared | None = None
+) -> list[Sentence]:
+    shared = shared or _Shared()
     spans = [(0, len(chunk.text))] if chunk.kind == "table_row" else sentence_spans(chunk.text)
     return [
         Sentence(
             s,
             e,
-            frozenset(segmenter.tokenize(chunk.text[s:e])),
-            frozenset(segmenter.free_tokens(chunk.text[s:e])),
+            shared.words(segmenter.tokenize(chunk.text[s:e])),
+            shared.words(segmenter.free_tokens(chunk.text[s:e])),
         )
         for s, e in spans
     ]
