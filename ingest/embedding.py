@@ -11,11 +11,14 @@ Passages go through one of three backends (`EMBEDDING_BACKENDS`): sentence-trans
 `ingest.onnx_export`. Questions always take the torch path (traced, see `ingest.fast_query`): one
 short text is fast there, and its vector is within the checked tolerance of the passages'.
 Passages are encoded in length-sorted batches (`ingest.batching`), each distinct text once, and
-through the on-disk cache when one is given (`ingest.embedding_cache`).
+through the on-disk cache when one is given (`ingest.embedding_cache`). The onnxruntime session is
+opened on the first passage batch: a serving process that only embeds questions never holds it
+(about 430 MB resident, 780 MB at its peak while loading).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -70,7 +73,9 @@ class Embedder:
         self._traced = (
             build_traced_encoder(self._model, self._query_prompt) if fast_queries else None
         )
-        self._onnx = _onnx_encoder(self._model, location, Path(models_dir), backend)
+        self._onnx_file = _onnx_file(self._model, location, Path(models_dir), backend)
+        self._onnx: OnnxPassageEncoder | None = None
+        self._onnx_lock = threading.Lock()
         self.cache = EmbeddingCache(cache_dir / CACHE_FILE, self.dimension) if cache_dir else None
 
     def __repr__(self) -> str:
@@ -85,13 +90,22 @@ class Embedder:
         )  # fmt: skip
 
     def _encode_passages(self, texts: list[str]) -> npt.NDArray[np.float32]:
-        if self._onnx is None:
+        if self._onnx_file is None:
             return self._encode(texts, self._passage_prompt)
-        prompt, onnx = self._passage_prompt or "", self._onnx
+        prompt, onnx = self._passage_prompt or "", self._onnx_session(self._onnx_file)
         return encode_by_length(
             texts, self.batch_size, lambda batch: onnx.encode([prompt + t for t in batch]),
             self.dimension,
         )  # fmt: skip
+
+    def _onnx_session(self, file: Path) -> OnnxPassageEncoder:
+        with self._onnx_lock:
+            if self._onnx is None:
+                from ingest.onnx_encoder import OnnxPassageEncoder
+
+                max_length = int(self._model.max_seq_length or 512)
+                self._onnx = OnnxPassageEncoder(file, self._model[0].tokenizer, max_length)
+            return self._onnx
 
     def embed_query(self, text: str) -> npt.NDArray[np.float32]:
         """Vector (d,) for one question (问题), with the model's query prompt if any."""
@@ -152,10 +166,11 @@ def _load_model(model: str, models_dir: Path, device: str) -> tuple[str, Sentenc
         ) from exc
 
 
-def _onnx_encoder(
+def _onnx_file(
     model: SentenceTransformer, location: str, models_dir: Path, backend: str
-) -> OnnxPassageEncoder | None:
-    """The onnxruntime encoder for an onnx backend (exported on first use), else None."""
+) -> Path | None:
+    """The graph file of an onnx backend (exported on first use, so a failure shows at once),
+    else None."""
     if backend == "torch":
         return None
     pooling = pooling_of(model)
@@ -164,16 +179,13 @@ def _onnx_encoder(
             f"the {backend} backend needs a transformer + mean/CLS pooling model; "
             "set REPORTQA_EMBEDDING_BACKEND=torch for this one"
         )
-    from ingest.onnx_encoder import OnnxPassageEncoder
     from ingest.onnx_export import FP32_FILE, INT8_FILE, ensure_onnx_model
 
     try:
         folder = ensure_onnx_model(model, location, models_dir, pooling)
-        file = folder / (INT8_FILE if backend == "onnx-int8" else FP32_FILE)
-        max_length = int(model.max_seq_length or 512)
-        return OnnxPassageEncoder(file, model[0].tokenizer, max_length)
     except (ModelBuildError, OSError) as exc:
         raise EmbeddingModelError(f"cannot prepare the {backend} embedding backend: {exc}") from exc
+    return folder / (INT8_FILE if backend == "onnx-int8" else FP32_FILE)
 
 
 def _embedding_dimension(model: SentenceTransformer) -> int:

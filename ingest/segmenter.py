@@ -8,6 +8,7 @@ cache lives in our data folder rather than in /tmp.
 from __future__ import annotations
 
 import re
+import sys
 from importlib import resources
 from pathlib import Path
 
@@ -65,8 +66,10 @@ class Segmenter:
         Search mode emits both 预算执行率 and 预算 / 执行率, so a question that names only a part
         still meets the chunk that names the whole.
         """
+        # interned: the search index keeps every chunk sentence's tokens, and a word shared by
+        # thousands of chunks is then one string, not one per occurrence
         return [
-            w.lower()
+            sys.intern(w.lower())
             for w in self._tokenizer.cut_for_search(_prepare(text), HMM=True)
             if not _NOISE.match(w)
         ]
@@ -84,7 +87,7 @@ class Segmenter:
             for i in range(start, end):
                 word_start_at[i] = start
         return [
-            w.lower()
+            sys.intern(w.lower())
             for w, start, _ in self._tokenizer.tokenize(prepared, mode="search", HMM=True)
             if start - word_start_at.get(start, start) != 1 and not _NOISE.match(w)
         ]

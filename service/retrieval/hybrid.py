@@ -67,13 +67,14 @@ class _Bm25Index:
         places: dict[str, list[tuple[int, str]]] | None = None,
     ) -> None:
         places = places or {}
+        shared = _Shared()
         self.chunks = chunks
         self.vectors = vectors  # rows aligned with `chunks`, or None: ask Chroma
         self.model = bm25s.BM25()
         corpus = [segmenter.tokenize(c.embedding_text) or [""] for c in chunks]
         if chunks:
             self.model.index(corpus, show_progress=False)
-        self.sentences = {c.id: _sentences_of(c, segmenter) for c in chunks}
+        self.sentences = {c.id: _sentences_of(c, segmenter, shared) for c in chunks}
         # Where a passage is (its section title, its table's title, the lead of the numbered
         # item it belongs to) says less than what it states. Each sentence has its own item: a
         # chunk may hold the ends of several, and one item's subject does not name the next's
@@ -82,7 +83,7 @@ class _Bm25Index:
 
         def place_tokens(text: str) -> frozenset[str]:
             if text not in tokens_of:
-                tokens_of[text] = frozenset(segmenter.tokenize(text))
+                tokens_of[text] = shared.words(segmenter.tokenize(text))
             return tokens_of[text]
 
         self.context = {
@@ -97,8 +98,8 @@ class _Bm25Index:
             c.id: Sentence(
                 0,
                 0,
-                frozenset(segmenter.tokenize(c.header)),
-                frozenset(segmenter.free_tokens(c.header)),
+                shared.words(segmenter.tokenize(c.header)),
+                shared.words(segmenter.free_tokens(c.header)),
             )
             for c in chunks
             if c.header
@@ -166,14 +167,29 @@ def _place_at(places: list[tuple[int, str]] | None, offset: int) -> str:
     return held[-1] if held else ""
 
 
-def _sentences_of(chunk: Chunk, segmenter: Segmenter) -> list[Sentence]:
+class _Shared:
+    """One frozenset per distinct set of words: every row of a table has its header's words, every
+    chunk of a section its title's, and repeated sentences theirs, so most sets recur."""
+
+    def __init__(self) -> None:
+        self._sets: dict[frozenset[str], frozenset[str]] = {}
+
+    def words(self, tokens: list[str]) -> frozenset[str]:
+        found = frozenset(tokens)
+        return self._sets.setdefault(found, found)
+
+
+def _sentences_of(
+    chunk: Chunk, segmenter: Segmenter, shared: _Shared | None = None
+) -> list[Sentence]:
+    shared = shared or _Shared()
     spans = [(0, len(chunk.text))] if chunk.kind == "table_row" else sentence_spans(chunk.text)
     return [
         Sentence(
             s,
             e,
-            frozenset(segmenter.tokenize(chunk.text[s:e])),
-            frozenset(segmenter.free_tokens(chunk.text[s:e])),
+            shared.words(segmenter.tokenize(chunk.text[s:e])),
+            shared.words(segmenter.free_tokens(chunk.text[s:e])),
         )
         for s, e in spans
     ]
