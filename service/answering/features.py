@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from ingest.tables import split_cells
 from service.answering.candidates.model import Candidate
+from service.answering.lexicon import load_lexicon
 from service.answering.passage_text import (
     AMOUNT_FIGURE,
     ANY_FIGURE,
@@ -26,6 +27,7 @@ from service.answering.passage_text import (
     states_change,
     states_level,
     years_about,
+    years_in,
 )
 from service.answering.question import Question, QuestionPart
 from service.answering.terms import QuestionTerms, coverage_split, key_coverage
@@ -64,6 +66,7 @@ FEATURES = (
     "change_only",  # this part asks no change; every figure the passage states is a change's size
     "change_unstated",  # this part asks about a change; the passage states none
     "quoted_figure",  # the passage states a figure the question quotes ("只完成88.08%,为什么")
+    "last_year_fit",  # this part compares with the year before and the passage names that year
 )
 _TOTAL_ROW = re.compile(r"(?:^|\| )(?:合\s*计|总\s*计|[\u4e00-\u9fff]{0,6}合计)(?: \||$)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -118,7 +121,15 @@ def featurize(
         float(part.direction is None and not is_cell and changes and not states_level(text)),
         float(part.direction is not None and not is_cell and not changes),
         float(holds_quoted_figure(figure_text, question.figures)),
+        float(part.against_last_year and _names_last_year(text, report_year)),
     ]
+
+
+def _names_last_year(text: str, report_year: int | None) -> bool:
+    """The passage speaks of the year before its report's: 上年, or that year's number."""
+    if load_lexicon().last_year.search(text):
+        return True
+    return report_year is not None and (report_year - 1) in years_in(text)
 
 
 @lru_cache(maxsize=1 << 15)

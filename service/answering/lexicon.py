@@ -40,6 +40,7 @@ class Lexicon:
     speaker_last_year: re.Pattern[str]
     accounts: re.Pattern[str]  # a title naming final accounts or a self-evaluation
     next_year: re.Pattern[str]
+    speaker_next_year: re.Pattern[str]
     body: re.Pattern[str]
     place: re.Pattern[str]  # a place name's end: 普陀区, 红河州
     measure_words: frozenset[str]  # 量词 a count is asked in: 辆, 人, 项
@@ -98,6 +99,7 @@ def load_lexicon() -> Lexicon:
         speaker_last_year=_any_of(data["years"]["speaker_last_year"]),
         accounts=_any_of(data["years"]["accounts_titles"]),
         next_year=_any_of(data["years"]["next_year"]),
+        speaker_next_year=_any_of(data["years"]["speaker_next_year"]),
         body=body,
         place=re.compile(r"[\u4e00-\u9fff]{2}(?:" + _any_of(bodies["places"]).pattern + ")"),
         glossary_en=tuple(glossary),

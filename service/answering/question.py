@@ -55,6 +55,7 @@ class QuestionPart:
     bigrams: frozenset[str] = frozenset()  # its Chinese character pairs, less asking words
     asks_share: bool = False  # it wants a percentage and nothing else
     counted: str | None = None  # the measure word a count is asked in ("辆" of "几辆")
+    against_last_year: bool = False  # it compares with the year before ("跟上年比", "比去年")
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,7 @@ def build_question(
                 _bigrams(text, names, lexicon),
                 bool(lexicon.asks_share.search(text)),
                 counted_in(text, lexicon),
+                _against_last_year(text, lexicon),
             ),
         ),
         direction=direction_of(text, lexicon),
@@ -215,6 +217,7 @@ def _parts(
                 _bigrams(subject, names, lexicon),
                 bool(lexicon.asks_share.search(part)),
                 counted_in(part, lexicon),
+                _against_last_year(part, lexicon),
             )
         )
         previous = subject
@@ -237,6 +240,13 @@ def _change_of(text: str, lexicon: Lexicon | None = None) -> Literal["up", "down
     return "up" if (lexicon or load_lexicon()).change.search(text) else None
 
 
+def _against_last_year(text: str, lexicon: Lexicon) -> bool:
+    """The text compares with the year before: a last-year word (上年, 去年) with a change asked
+    or 比 (the comparative: "跟上年比")."""
+    said = lexicon.last_year.search(text) or lexicon.speaker_last_year.search(text)
+    return bool(said) and ("比" in text or _change_of(text, lexicon) is not None)
+
+
 def resolve_years(
     text: str, report_year: int | None, lexicon: Lexicon, accounts: bool = False
 ) -> frozenset[int]:
@@ -244,7 +254,8 @@ def resolve_years(
 
     上年 is the report's own word for the year before its year. 去年 is the asker's: final
     accounts (决算, 自评) are published the year after the year they account for, so a reader's
-    去年 is the report's year; a budget's reader asks in the year before or early in its year.
+    去年 is the report's year; a budget's reader asks in the year before or early in its year,
+    so 去年 is the year before its year and 明年 its year.
     """
     # "比2023年降了多少" compares with 2023; the question is about the report's own year
     years = {int(y) for y in _YEAR.findall(_COMPARED_YEAR.sub("", text))}
@@ -257,6 +268,8 @@ def resolve_years(
             years.add(report_year if accounts else report_year - 1)
         if lexicon.next_year.search(text):
             years.add(report_year + 1)
+        if lexicon.speaker_next_year.search(text):
+            years.add(report_year + 2 if accounts else report_year)
     return frozenset(years)
 
 

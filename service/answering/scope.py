@@ -127,8 +127,7 @@ def foreign_organisation(
         # and the place nearest the body is the one that tells (上海市财政局 is not
         # 上海市普陀区财政局)
         qualifier = lexicon.asking.sub("", org[: -len(suffix)])
-        places = lexicon.place.findall(qualifier)
-        place = places[-1] if places and qualifier.endswith(places[-1]) else None
+        place = _leading_places(qualifier, lexicon)
         if (
             place
             and same_kind
@@ -146,6 +145,19 @@ def foreign_organisation(
         if not same_kind:
             return org
     return None
+
+
+def _leading_places(qualifier: str, lexicon: Lexicon) -> str | None:
+    """The place a body is named with: the last of the places its name opens with (普陀区 of
+    上海市普陀区规划和自然资源局), or else one just before its kind (…普陀区 of …普陀区司法局); a
+    word inside the name ending like a place (城乡社区) is none."""
+    at, place = 0, None
+    while (found := lexicon.place.match(qualifier, at)) is not None:
+        place, at = found.group(0), found.end()
+    if place is not None:
+        return place
+    places = lexicon.place.findall(qualifier)
+    return places[-1] if places and qualifier.endswith(places[-1]) else None
 
 
 def _nearest_place(name: str, suffix: str, lexicon: Lexicon) -> str | None:

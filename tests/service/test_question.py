@@ -107,6 +107,8 @@ _HONGHE = _REPORT.model_copy(
         # the place nearest the body tells which body it is: the city's bureau is not the district's
         ("上海市财政局的三公经费是多少?", True),
         ("普陀财政局的三公经费是多少?", False),
+        # a long body name opens with its place
+        ("长宁区财政局的三公经费是多少?", True),
     ],
 )
 def test_a_body_named_with_another_place_is_out_of_scope(
@@ -142,6 +144,11 @@ def test_a_budgets_reader_means_the_year_before_by_qu_nian(segmenter: Segmenter)
     )
     q = build_question("去年的三公经费是多少?", segmenter, [budget], scope="b1")
     assert set(q.years) == {2025}
+    # …and by 明年 its year, read ahead of it; a final account's reader is a year after it
+    q = build_question("明年的三公经费是多少?", segmenter, [budget], scope="b1")
+    assert set(q.years) == {2026}
+    q = build_question("明年的三公经费是多少?", segmenter, [_REPORT], scope="r1")
+    assert set(q.years) == {2026}
 
 
 def test_a_space_between_two_asking_parts_splits_them(segmenter: Segmenter) -> None:
