@@ -23,6 +23,7 @@ from service.answering.candidates.sentences import (
     with_stated_fact,
 )
 from service.answering.continuation import list_after_intro
+from service.answering.features import FEATURES
 from service.answering.lexicon import load_lexicon
 from service.answering.ocr_caution import with_cautions
 from service.answering.question import (
@@ -189,7 +190,7 @@ def _chosen(
     """
     hits = retrieve(ctx, q, dense=False, depth=depth)
     scored = scored_candidates(ctx, q, hits)
-    if _answered_parts(scored, ctx) < len(q.parts):
+    if _firmly_answered_parts(q, scored, ctx) < len(q.parts):
         # a part BM25 found nothing for may be worded unlike the report ("公车" for 车辆): the
         # hybrid search's candidates join the lexical ones, and the best of both is chosen
         dense_hits = retrieve(ctx, q, depth=depth)
@@ -222,6 +223,23 @@ def _best_of_each(scored: list[ScoredCandidate]) -> list[ScoredCandidate]:
 
 def _answered_parts(scored: list[ScoredCandidate], ctx: ServiceContext) -> int:
     return len({s.part for s in scored if ctx.scorer.accepts(s.score)})
+
+
+_KEY_OWN = FEATURES.index("key_own")
+
+
+def _firmly_answered_parts(q: Question, scored: list[ScoredCandidate], ctx: ServiceContext) -> int:
+    """Parts with an accepted candidate that states a specific word of the part in its own text:
+    a row matched only through its table's header words ("项目支出" over every row) is weak
+    evidence, so the hybrid search is asked as well and the better of both chosen."""
+    return len(
+        {
+            s.part
+            for s in scored
+            if ctx.scorer.accepts(s.score)
+            and (s.features[_KEY_OWN] > 0 or not q.parts[s.part].terms.keys)
+        }
+    )
 
 
 def _answer_across_reports(ctx: ServiceContext, q: Question, started: float) -> Answer | None:
