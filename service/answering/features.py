@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 from ingest.tables import split_cells
@@ -67,6 +68,7 @@ FEATURES = (
     "change_unstated",  # this part asks about a change; the passage states none
     "quoted_figure",  # the passage states a figure the question quotes ("只完成88.08%,为什么")
     "last_year_fit",  # this part compares with the year before and the passage names that year
+    "label_unasked",  # share of the specific words labelling the figure that the question lacks
 )
 _TOTAL_ROW = re.compile(r"(?:^|\| )(?:合\s*计|总\s*计|[\u4e00-\u9fff]{0,6}合计)(?: \||$)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -114,14 +116,15 @@ def featurize(
         float(part.direction is None and passage_direction is not None),
         float(part.direction is not None and passage_direction is not None),
         _bigram_coverage(part.bigrams, _named_text(candidate)),
-        float(_label_written_out(question.text, candidate)),
-        float(is_cell and _column_written_out(question.text, candidate)),
+        float(_label_written_out(question.subject or question.text, candidate)),
+        float(is_cell and _column_written_out(question.subject or question.text, candidate)),
         1.0 if is_cell else _key_near_figure(terms, text),
         float(part.counted is not None and _states_count_in(candidate, part.counted)),
         float(part.direction is None and not is_cell and changes and not states_level(text)),
         float(part.direction is not None and not is_cell and not changes),
         float(holds_quoted_figure(figure_text, question.figures)),
         float(part.against_last_year and _names_last_year(text, report_year)),
+        _label_unasked(question.text, terms, candidate),
     ]
 
 
@@ -155,6 +158,71 @@ def _key_near_figure(terms: QuestionTerms, text: str) -> float:
         if figure is not None:
             best = max(best, 1.0 / (1.0 + (figure.start() - at - len(word)) / _NEAR))
     return best
+
+
+_CLAUSE_END = re.compile(r"[,,;;。::、()()]")
+
+
+def _label_unasked(question: str, terms: QuestionTerms, candidate: Candidate) -> float:
+    """Of the specific words that label the figure a passage states (a cell's row label, a
+    row's label cells, the words of a sentence's clause before its figure), the share the
+    question does not name: "面向中小企业预留政府采购…金额" labels a narrower figure than the
+    "政府采购金额" asked for."""
+    if candidate.cell is not None:
+        words: Iterable[str] = candidate.cell_row
+    elif candidate.kind == "row":
+        label = _figure_label(terms, candidate)
+        words = [w for w in candidate.own if w in label]
+    else:
+        return 0.0
+    lexicon = load_lexicon()
+    specific = [
+        w
+        for w in words
+        if len(w) >= 2
+        and not re.search(r"\d", w)
+        and w not in lexicon.generic
+        and w not in lexicon.stop
+    ]
+    if not specific:
+        return 0.0
+    asked = [
+        w
+        for w in specific
+        if w in question
+        or any(a in question for a in lexicon.alternatives(w))
+        or any(terms.found_in(t, frozenset([w])) for t in terms.weights)
+    ]
+    return 1.0 - len(asked) / len(specific)
+
+
+def _figure_label(terms: QuestionTerms, candidate: Candidate) -> str:
+    """The text naming the figure a passage states: a row's label cells; in a sentence, its
+    clause up to the figure nearest after a specific word of the question (else its first)."""
+    text = candidate.text
+    if candidate.kind == "row":
+        cells = split_cells(text)
+        return " ".join(c for c in cells if _CJK.search(c))
+    figure = None
+    for word in terms.key_words:
+        at = text.find(word)
+        found = _stated_figure(text, at + len(word)) if at >= 0 else None
+        if found is not None and (figure is None or found.start() < figure.start()):
+            figure = found
+    figure = figure or _stated_figure(text, 0)
+    if figure is None:
+        return ""
+    head = text[: figure.start()]
+    ends = [m.end() for m in _CLAUSE_END.finditer(head)]
+    return head[ends[-1] if ends else 0 :]
+
+
+def _stated_figure(text: str, at: int) -> re.Match[str] | None:
+    """The first figure from `at` that is not a year ("2024年度…")."""
+    for found in ANY_FIGURE.finditer(text, at):
+        if not text.startswith("年", found.end()):
+            return found
+    return None
 
 
 def _named_text(candidate: Candidate) -> str:

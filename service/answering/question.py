@@ -77,6 +77,8 @@ class Question:
     free_words: frozenset[str] = frozenset()  # its words that stand free (for record names)
     about_an_indicator: bool = False  # it names an indicator's target, actual or completion
     figures: frozenset[Decimal] = frozenset()  # the figures it quotes ("只完成了88.08%")
+    # its text less the bodies it names: "普陀区司法局…收入预算" does not write out a row "司法"
+    subject: str = ""
 
     @property
     def kind(self) -> QuestionKind:
@@ -137,6 +139,7 @@ def build_question(
         free_words=frozenset(segmenter.free_tokens(text)),
         about_an_indicator=bool(lexicon.about_indicator.search(text)),
         figures=quoted_figures(text),
+        subject=lexicon.body.sub(" ", text),
     )
 
 

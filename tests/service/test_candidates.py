@@ -34,6 +34,7 @@ _TEXT = """上海市某区某局2024年度部门决算
 一般公共服务支出 | 300.00 | 250.00 | 50.00
 行政运行 | 250.00 | 250.00 | 0.00
 住房保障支出 | 20.50 | 20.50 | 0.00
+司法 | 5.00 | 5.00 | 0.00
 """
 
 
@@ -108,6 +109,38 @@ def test_the_cell_the_question_names_has_the_better_features(
     assert named["row_verbatim"] == 1.0 and named["cell_row_fit"] == 1.0
     assert named["cell_column_fit"] > other["cell_column_fit"]
     assert all(0.0 <= x <= 1.0 for x in named.values())
+
+
+def _cell_features(
+    segmenter: Segmenter, built: tuple[Report, list[RetrievedChunk]], question: str, row: str
+) -> dict[str, float]:
+    report, chunks = built
+    q = build_question(question, segmenter, [report], scope=report.id)
+    chunk = next(c for c in chunks if c.text.startswith(row))
+    cell = next(
+        c
+        for c in cell_candidates(_row(segmenter, chunk), _cells(segmenter, report))
+        if c.cell and c.cell.column == "合计"
+    )
+    return dict(zip(FEATURES, featurize(q, q.parts[0], cell, 2024), strict=True))
+
+
+def test_a_row_label_inside_the_bodys_name_is_not_written_out(
+    segmenter: Segmenter, built: tuple[Report, list[RetrievedChunk]]
+) -> None:
+    # "司法局" names a body: its "司法" does not name the row 司法
+    asked = _cell_features(segmenter, built, "司法类支出合计是多少?", "司法")
+    named_body = _cell_features(segmenter, built, "司法局支出合计是多少?", "司法")
+    assert asked["row_verbatim"] == 1.0 and named_body["row_verbatim"] == 0.0
+
+
+def test_a_row_label_naming_what_the_question_does_not_is_unasked(
+    segmenter: Segmenter, built: tuple[Report, list[RetrievedChunk]]
+) -> None:
+    # 行政运行 is one line under 一般公共服务支出: asked the whole, its words are unasked
+    whole = _cell_features(segmenter, built, "一般公共服务支出合计是多少?", "一般公共服务支出")
+    narrower = _cell_features(segmenter, built, "一般公共服务支出合计是多少?", "行政运行")
+    assert whole["label_unasked"] == 0.0 and narrower["label_unasked"] == 1.0
 
 
 def test_a_passage_about_another_year_does_not_fit(
