@@ -43,6 +43,9 @@ class QuestionTerms:
         return frozenset().union(*self.keys) if self.keys else frozenset()
 
 
+_COMPARED_WITH = re.compile(
+    r"(?:比|较|跟|和|与|同)\s*(?:(?:19|20)?\d{2}\s*年度?|上一?年度?|去年|前年)\s*(?:相比|比|对比)?"
+)
 _UNIT_AFTER_FIGURE = re.compile(r"(?<=\d)(?:万元|亿元|千元|万|亿|元)")
 
 
@@ -54,6 +57,8 @@ def question_terms(
     publishers = [r.publisher for r in reports if r.publisher]
     names = " ".join(publishers)
     question = without_names(segmenter, question, publishers)
+    # what it is compared with names no subject ("跟2023年相比多了" is not 相/比多)
+    question = _COMPARED_WITH.sub(" ", question)
     # the copula before an asking word stands apart: "运行费是多少" is not 运行/费是/多少
     question = re.sub(rf"是(?=(?:{lexicon.asking.pattern}))", " 是 ", question)
     # and 比 before a change: "跟2023年比少了多少" is not 比少/了

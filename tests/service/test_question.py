@@ -181,6 +181,19 @@ def test_a_part_asking_the_size_of_a_change_is_about_the_part_before(
     assert "费是" not in fee.terms.weights
 
 
+@pytest.mark.parametrize(
+    "asked",
+    ["收支总计是多少?跟2023年比是多了还是少了,差多少?", "收支总计是多少?与上年相比少了多少?"],
+)
+def test_a_part_opening_with_what_it_is_compared_with_is_about_the_part_before(
+    segmenter: Segmenter, asked: str
+) -> None:
+    _, second = build_question(asked, segmenter, [_REPORT], scope="r1").parts
+    assert "总计" in second.terms.weights and second.direction is not None
+    # the year compared with and "还是" (or) name nothing asked about
+    assert not {"相", "比是", "还是", "与"} & second.terms.weights.keys()
+
+
 def test_comparisons_and_rankings_need_several_reports(segmenter: Segmenter) -> None:
     asked = "哪个部门的三公经费最高?"
     assert build_question(asked, segmenter, [_REPORT]).intent == "ranking"
