@@ -160,21 +160,24 @@ def _key_near_figure(terms: QuestionTerms, text: str) -> float:
     return best
 
 
-_CLAUSE_END = re.compile(r"[,,;;。::、()()]")
-
-
 def _label_unasked(question: str, terms: QuestionTerms, candidate: Candidate) -> float:
-    """Of the specific words that label the figure a passage states (a cell's row label, a
-    row's label cells, the words of a sentence's clause before its figure), the share the
-    question does not name: "面向中小企业预留政府采购…金额" labels a narrower figure than the
-    "政府采购金额" asked for."""
+    """Of the specific words that label a cell's or a row's figure, the share the question does
+    not name: "面向中小企业预留" labels a narrower figure than the "政府采购" asked for. A row
+    of label/value groups side by side ("津贴补贴 | 39.72 | 印刷费 | 0.00") is judged by its
+    label the question names best."""
     if candidate.cell is not None:
-        words: Iterable[str] = candidate.cell_row
-    elif candidate.kind == "row":
-        label = _figure_label(terms, candidate)
-        words = [w for w in candidate.own if w in label]
-    else:
+        return _unasked_share(question, terms, candidate.cell_row)
+    if candidate.kind != "row":
         return 0.0
+    labels = [c for c in split_cells(candidate.text) if _CJK.search(c)]
+    shares = [
+        _unasked_share(question, terms, [w for w in candidate.own if w in label])
+        for label in labels
+    ]
+    return min(shares, default=0.0)
+
+
+def _unasked_share(question: str, terms: QuestionTerms, words: Iterable[str]) -> float:
     lexicon = load_lexicon()
     specific = [
         w
@@ -194,35 +197,6 @@ def _label_unasked(question: str, terms: QuestionTerms, candidate: Candidate) ->
         or any(terms.found_in(t, frozenset([w])) for t in terms.weights)
     ]
     return 1.0 - len(asked) / len(specific)
-
-
-def _figure_label(terms: QuestionTerms, candidate: Candidate) -> str:
-    """The text naming the figure a passage states: a row's label cells; in a sentence, its
-    clause up to the figure nearest after a specific word of the question (else its first)."""
-    text = candidate.text
-    if candidate.kind == "row":
-        cells = split_cells(text)
-        return " ".join(c for c in cells if _CJK.search(c))
-    figure = None
-    for word in terms.key_words:
-        at = text.find(word)
-        found = _stated_figure(text, at + len(word)) if at >= 0 else None
-        if found is not None and (figure is None or found.start() < figure.start()):
-            figure = found
-    figure = figure or _stated_figure(text, 0)
-    if figure is None:
-        return ""
-    head = text[: figure.start()]
-    ends = [m.end() for m in _CLAUSE_END.finditer(head)]
-    return head[ends[-1] if ends else 0 :]
-
-
-def _stated_figure(text: str, at: int) -> re.Match[str] | None:
-    """The first figure from `at` that is not a year ("2024年度…")."""
-    for found in ANY_FIGURE.finditer(text, at):
-        if not text.startswith("年", found.end()):
-            return found
-    return None
 
 
 def _named_text(candidate: Candidate) -> str:

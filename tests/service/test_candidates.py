@@ -226,3 +226,20 @@ def test_one_passage_answers_two_parts_rather_than_add_an_unrelated_one(
     # a passage that answers the second part better than the first one does is added
     better = [*shared[:1], ScoredCandidate(0.95, 1, other, row), shared[1]]
     assert choose(q, better, scorer) == [both, other]
+
+
+def test_a_row_of_label_value_groups_is_judged_by_the_label_asked(
+    segmenter: Segmenter, built: tuple[Report, list[RetrievedChunk]]
+) -> None:
+    report, chunks = built
+    # basic-expenditure tables set groups side by side: 印刷费 is the next group's, not unasked
+    chunk = chunks[0].model_copy(
+        update={"text": "津贴补贴 | 39.72 | 印刷费 | 0.00", "header": None}
+    )
+    row = _row(segmenter, chunk)
+    q = build_question("津贴补贴是多少?", segmenter, [report], scope=report.id)
+    features = dict(zip(FEATURES, featurize(q, q.parts[0], row, 2024), strict=True))
+    assert features["label_unasked"] == 0.0
+    other = build_question("办公费是多少?", segmenter, [report], scope=report.id)
+    features = dict(zip(FEATURES, featurize(other, other.parts[0], row, 2024), strict=True))
+    assert features["label_unasked"] == 1.0
