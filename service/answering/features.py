@@ -312,8 +312,11 @@ def _explains_the_subject(text: str, terms: QuestionTerms, context: frozenset[st
     cause = text.find("原因")
     if cause < 0 or not terms.keys:
         return True
-    subject = max(terms.keys[0], key=lambda w: terms.weights[w])
-    return subject in text[:cause] or terms.found_in(subject, context)
+    # the subject is the weightiest specific word; of several alike, any (a set has no order to
+    # pick one by, and picking by it made the answer depend on the process's hash seed)
+    top = max(terms.weights[w] for w in terms.keys[0])
+    subjects = [w for w in terms.keys[0] if terms.weights[w] == top]
+    return any(w in text[:cause] or terms.found_in(w, context) for w in subjects)
 
 
 def _row_has_value_for(text: str, terms: QuestionTerms) -> bool:

@@ -15,7 +15,7 @@ from ingest.models import Report
 from service.answering.across_reports import ReportFigure, compare_figures, figure_stated
 from service.answering.answer import NOT_FOUND, Answer, Citation, QuestionKind, citation_of
 from service.answering.candidates.cells import row_units, state_cell
-from service.answering.candidates.corroboration import corroborating_rows
+from service.answering.candidates.corroboration import corroborating_spans
 from service.answering.candidates.model import Candidate
 from service.answering.candidates.sentences import (
     state_passage,
@@ -139,7 +139,8 @@ def _answer(ctx: ServiceContext, question: str, report: str | None, top_k: int) 
         chosen = [_with_fact_and_cause(ctx.report(c.report_id).text, c) for c in chosen]
     texts = {c.report_id: ctx.report(c.report_id).text for c in chosen}
     spans = joined_spans([(c.report_id, c.start, c.end) for c in chosen], texts)
-    citations = [_citation(ctx, *span) for span in [*spans, *_corroborating(ctx, chosen, spans)]]
+    also = corroborating_spans(chosen, spans, ctx.cells, lambda rid: ctx.report(rid).text)
+    citations = [_citation(ctx, *span) for span in [*spans, *also]]
     text = "".join(
         state_cell(c.cell) if c.cell else state_passage(c, row_units(ctx.cells(c.report_id), c))
         for c in chosen
@@ -160,20 +161,6 @@ def _answer(ctx: ServiceContext, question: str, report: str | None, top_k: int) 
     )
 
 
-def _corroborating(
-    ctx: ServiceContext, chosen: list[Candidate], cited: list[tuple[str, int, int]]
-) -> list[tuple[str, int, int]]:
-    """Other table rows stating a table answer's figures under the same label, not yet cited."""
-    out: list[tuple[str, int, int]] = []
-    for c in chosen:
-        text = ctx.report(c.report_id).text
-        for start, end in corroborating_rows(ctx.cells(c.report_id), text, c):
-            span = (c.report_id, start, end)
-            if not any(r == c.report_id and s < end and start < e for r, s, e in [*cited, *out]):
-                out.append(span)
-    return out
-
-
 def _with_fact_and_cause(report_text: str, candidate: Candidate) -> Candidate:
     """A why-question's passage with the cause it leaves unsaid and the fact its cause explains."""
     return with_stated_fact(report_text, with_stated_cause(report_text, candidate))
@@ -190,12 +177,12 @@ def _chosen(
     """
     hits = retrieve(ctx, q, dense=False, depth=depth)
     scored = scored_candidates(ctx, q, hits)
-    if _firmly_answered_parts(q, scored, ctx) < len(q.parts):
+    if _answered_parts(q, scored, ctx, firmly=True) < len(q.parts):
         # a part BM25 found nothing for may be worded unlike the report ("公车" for 车辆): the
         # hybrid search's candidates join the lexical ones, and the best of both is chosen
         dense_hits = retrieve(ctx, q, depth=depth)
         dense_scored = scored_candidates(ctx, q, dense_hits)
-        if _answered_parts(dense_scored, ctx) > _answered_parts(scored, ctx) or not any(
+        if _answered_parts(q, dense_scored, ctx) > _answered_parts(q, scored, ctx) or not any(
             ctx.scorer.accepts(s.score) for s in scored
         ):
             hits = dense_hits
@@ -221,23 +208,21 @@ def _best_of_each(scored: list[ScoredCandidate]) -> list[ScoredCandidate]:
     return out
 
 
-def _answered_parts(scored: list[ScoredCandidate], ctx: ServiceContext) -> int:
-    return len({s.part for s in scored if ctx.scorer.accepts(s.score)})
-
-
 _KEY_OWN = FEATURES.index("key_own")
 
 
-def _firmly_answered_parts(q: Question, scored: list[ScoredCandidate], ctx: ServiceContext) -> int:
-    """Parts with an accepted candidate that states a specific word of the part in its own text:
-    a row matched only through its table's header words ("项目支出" over every row) is weak
-    evidence, so the hybrid search is asked as well and the better of both chosen."""
+def _answered_parts(
+    q: Question, scored: list[ScoredCandidate], ctx: ServiceContext, firmly: bool = False
+) -> int:
+    """Parts with an accepted candidate; `firmly`: one that states a specific word of the part in
+    its own text (a row matched only through its table's header words, "项目支出" over every
+    row, is weak evidence: the hybrid search is asked as well and the better of both chosen)."""
     return len(
         {
             s.part
             for s in scored
             if ctx.scorer.accepts(s.score)
-            and (s.features[_KEY_OWN] > 0 or not q.parts[s.part].terms.keys)
+            and (not firmly or s.features[_KEY_OWN] > 0 or not q.parts[s.part].terms.keys)
         }
     )
 

@@ -9,6 +9,7 @@ asker (and an evaluator tying the tables out) sees every place the figure stands
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from service.answering.candidates.cells import ReportCells
 from service.answering.candidates.model import Candidate
@@ -57,3 +58,20 @@ def corroborating_rows(cells: ReportCells, text: str, answer: Candidate) -> list
             out.append(span)
             quoted.add(quote)
     return out[:MAX_CORROBORATING]
+
+
+def corroborating_spans(
+    chosen: list[Candidate],
+    cited: list[tuple[str, int, int]],
+    cells_of: Callable[[str], ReportCells],
+    text_of: Callable[[str], str],
+) -> list[tuple[str, int, int]]:
+    """(report, start, end) of the other rows stating the chosen table answers' figures under the
+    same label, none overlapping a span already cited."""
+    out: list[tuple[str, int, int]] = []
+    for c in chosen:
+        for start, end in corroborating_rows(cells_of(c.report_id), text_of(c.report_id), c):
+            span = (c.report_id, start, end)
+            if not any(r == c.report_id and s < end and start < e for r, s, e in [*cited, *out]):
+                out.append(span)
+    return out
