@@ -156,7 +156,8 @@ def test_upload_needs_the_token_and_report_text_stays_text(
     assert not [d for d in dialogs if "xss" in d]
 
     page.click("#delete-report")  # the confirm() is accepted by the dialog handler
-    expect(page.locator(".report-list")).to_be_visible()
+    # deleting rewrites the store and refreshes the indexes: seconds more on a loaded machine
+    expect(page.locator(".report-list")).to_be_visible(timeout=60_000)
     listed = httpx.get(f"{live_server.url}/reports").json()["data"]
     assert not [r for r in listed if "测试局" in r["title"]]
 
