@@ -192,8 +192,7 @@ def _unasked_share(question: str, terms: QuestionTerms, words: Iterable[str]) ->
     asked = [
         w
         for w in specific
-        if w in question
-        or any(a in question for a in lexicon.alternatives(w))
+        if any(a in question for a in lexicon.alternatives(w))  # the word itself among them
         or any(terms.found_in(t, frozenset([w])) for t in terms.weights)
     ]
     return 1.0 - len(asked) / len(specific)
