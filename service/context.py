@@ -15,6 +15,7 @@ from ingest.store import ReportStore
 from service.answering.candidates.cells import ReportCells, index_cells
 from service.answering.scoring import Scorer, load_scorer
 from service.answering.structured.findings_indicators import RecordWords, index_records
+from service.compact import Sharer
 from service.config import ServiceSettings
 from service.records import ReportRecords, build_records
 from service.retrieval.hybrid import HybridRetriever
@@ -32,6 +33,9 @@ class ServiceContext:
         self._cells: dict[str, ReportCells] = {}
         self._reviewed: dict[str, ReviewedReport] = {}
         self._listed: tuple[frozenset[str], list[Report]] | None = None
+        # Everything kept per report is shared through one Sharer: equal strings, word sets and
+        # model field-sets recur within and across reports (see service.compact).
+        self._sharer = Sharer()
 
     @cached_property
     def store(self) -> ReportStore:
@@ -56,7 +60,7 @@ class ServiceContext:
         """The stored reports (no text), re-read only when the set of report ids changes."""
         ids = frozenset(self.store.report_ids())
         if self._listed is None or self._listed[0] != ids:
-            self._listed = (ids, self.store.list_reports())
+            self._listed = (ids, self._sharer.share(self.store.list_reports()))
         return self._listed[1]
 
     def report(self, report_id: str) -> Report:
@@ -66,14 +70,24 @@ class ServiceContext:
             cached = self.store.get_report(report_id)
             if cached is None:
                 raise KeyError(report_id)
-            self._reports[report_id] = cached
+            self._reports[report_id] = cached = self._with_listed_parts(cached)
         return cached
+
+    def _with_listed_parts(self, report: Report) -> Report:
+        """The report, its tables, pages and sections the listed copy's (the same record: an id
+        names one content), so the two copies do not each hold them."""
+        listed = self._listed[1] if self._listed is not None else []
+        same = next((r for r in listed if r.id == report.id), None)
+        if same is None:
+            return self._sharer.share(report)
+        return same.model_copy(update={"text": report.text})
 
     def records(self, report_id: str) -> ReportRecords:
         """A report's figures, indicators and findings, built on first use and kept."""
         cached = self._records.get(report_id)
         if cached is None:
-            cached = self._records[report_id] = build_records(self.report(report_id))
+            records = self._sharer.share(build_records(self.report(report_id)))
+            cached = self._records[report_id] = records
         return cached
 
     def record_words(self, report_id: str) -> RecordWords:
@@ -81,7 +95,8 @@ class ServiceContext:
         cached = self._record_words.get(report_id)
         if cached is None:
             report, records = self.report(report_id), self.records(report_id)
-            cached = self._record_words[report_id] = index_records(self.segmenter, report, records)
+            indexed = self._sharer.share(index_records(self.segmenter, report, records))
+            cached = self._record_words[report_id] = indexed
         return cached
 
     def cells(self, report_id: str) -> ReportCells:
@@ -89,7 +104,8 @@ class ServiceContext:
         cached = self._cells.get(report_id)
         if cached is None:
             report, records = self.report(report_id), self.records(report_id)
-            cached = self._cells[report_id] = index_cells(self.segmenter, report, records.figures)
+            cells = self._sharer.share(index_cells(self.segmenter, report, records.figures))
+            cached = self._cells[report_id] = cells
         return cached
 
     def reviewed(self, report_id: str) -> ReviewedReport:

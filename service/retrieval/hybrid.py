@@ -21,6 +21,7 @@ from ingest.models import Chunk
 from ingest.segmenter import Segmenter
 from ingest.store import ReportStore, SearchHit
 from ingest.tables import split_cells
+from service.compact import Sharer
 
 RRF_K = 60  # the usual constant: damps the weight of the very first ranks
 CANDIDATES = 50  # how deep each ranking is read before fusing
@@ -258,6 +259,8 @@ class HybridRetriever:
         with self._lock:
             if self._index is None or current != self._indexed_ids:
                 chunks = [c for rid in sorted(current) for c in self._store.chunks_of(rid)]
+                # kept while the index lives: equal section paths, headers and field-sets shared
+                Sharer().share(chunks)
                 self._index = _Bm25Index(
                     chunks, self._segmenter, self._load_vectors(chunks), self._places(chunks)
                 )
