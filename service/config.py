@@ -65,6 +65,9 @@ class ServiceSettings(ReportqaSettings):
     # once; "" switches it off.
     first_run_reports: Path | None = DEFAULT_SAMPLE_DIR
     max_conversations: int = 1000
+    # Extractive answers kept per question while the stored reports stay the same
+    # (service/answer_cache.py); 0 keeps none.
+    answer_cache_size: int = 4096
     # Browser origins allowed to call the API (chat front ends that run in the browser), comma
     # separated in the variable.
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()

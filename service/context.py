@@ -12,6 +12,7 @@ from ingest.embedding import Embedder
 from ingest.models import Report
 from ingest.segmenter import Segmenter
 from ingest.store import ReportStore
+from service.answer_cache import AnswerCache
 from service.answering.candidates.cells import ReportCells, index_cells
 from service.answering.scoring import Scorer, load_scorer
 from service.answering.structured.findings_indicators import RecordWords, index_records
@@ -36,6 +37,7 @@ class ServiceContext:
         # Everything kept per report is shared through one Sharer: equal strings, word sets and
         # model field-sets recur within and across reports (see service.compact).
         self._sharer = Sharer()
+        self.answers = AnswerCache(settings.answer_cache_size)
 
     @cached_property
     def store(self) -> ReportStore:

@@ -26,7 +26,11 @@ def ask(
 ) -> GeneratedAnswer:
     """The answer to one question, written by the model when one is configured and its reply
     passes verification."""
-    extractive = answer_question(ctx, question, report=report, top_k=top_k)
+    extractive = ctx.answers.answer(
+        lambda: frozenset(ctx.store.report_ids()),
+        (question, report, top_k),
+        lambda: answer_question(ctx, question, report=report, top_k=top_k),
+    )
     model = configured_model(ctx)
     if model is None or ctx.settings.llm is None:
         return GeneratedAnswer.extractive(extractive)
