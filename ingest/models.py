@@ -129,6 +129,9 @@ class Report(BaseModel):
     format: str
     publisher: str | None = Field(default=None, description="发布机构 / 部门, when stated")
     year: int | None = Field(default=None, description="the budget year the report is about")
+    project: str | None = Field(
+        default=None, description="项目名称: the one project a 项目支出 form is about, when stated"
+    )
     page_count: int = 0
     chunk_count: int = 0
     char_count: int = 0

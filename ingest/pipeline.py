@@ -23,7 +23,7 @@ from ingest.config import IngestSettings
 from ingest.errors import IngestError, UnsupportedFormatError
 from ingest.loaders import SUPPORTED_EXTENSIONS, load_document
 from ingest.loaders.sniff import check_content, check_size
-from ingest.metadata import infer_publisher, infer_title, infer_year
+from ingest.metadata import infer_publisher, infer_title, infer_year, read_form_fields
 from ingest.models import Chunk, Report
 from ingest.normalize import normalize_document
 from ingest.sections import split_sections, table_title_offsets
@@ -112,6 +112,7 @@ def build_report(
         format=loaded.format,
         publisher=infer_publisher(doc.text, title),
         year=infer_year(title, doc.text),
+        project=read_form_fields(doc.text).project,
         page_count=sum(1 for p in doc.pages if p.number is not None),
         chunk_count=len(chunks),
         char_count=len(doc.text),

@@ -19,6 +19,7 @@ class Lexicon:
 
     stop: frozenset[str]
     generic: frozenset[str]
+    document_kinds: tuple[str, ...]  # longest first
     asking: re.Pattern[str]
     synonyms: dict[str, frozenset[str]]  # word → the other words of its meaning
     cause: re.Pattern[str]
@@ -78,6 +79,7 @@ def load_lexicon() -> Lexicon:
     return Lexicon(
         stop=frozenset(data["stop"]),
         generic=frozenset(data["generic"]),
+        document_kinds=tuple(sorted(data["document_kinds"], key=len, reverse=True)),
         asking=_any_of(data["asking_fragments"]),
         synonyms=synonyms,
         cause=_any_of(data["cause"]),

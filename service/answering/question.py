@@ -19,7 +19,7 @@ from service.answering.answer import QuestionKind
 from service.answering.lexicon import Lexicon, load_lexicon
 from service.answering.passage_text import quoted_figures
 from service.answering.question_text import normalise_question
-from service.answering.scope import detect_report, out_of_scope
+from service.answering.scope import detect_report, longest_common_run, out_of_scope
 from service.answering.terms import (
     QuestionTerms,
     marked_parts,
@@ -106,9 +106,12 @@ def build_question(
     one = in_scope[0] if len(in_scope) == 1 else None
     accounts = one is not None and bool(lexicon.accounts.search(one.title))
     years = resolve_years(text, one.year if one else None, lexicon, accounts)
-    terms = question_terms(segmenter, text, list(reports), lexicon)
+    # within a project's own form its name is in every passage: like the body's, it says which
+    # report, not what in it
+    asked_about = without_project(text, one.project) if one and one.project else text
+    terms = question_terms(segmenter, asked_about, list(reports), lexicon)
     names = " ".join(r.publisher or "" for r in reports)
-    parts = _parts(text, segmenter, reports, names, lexicon)
+    parts = _parts(asked_about, segmenter, reports, names, lexicon)
     return Question(
         asked=asked,
         text=text,
@@ -125,7 +128,7 @@ def build_question(
                 terms,
                 wanted_figure(text),
                 direction_of(text) or _change_of(text),
-                _bigrams(text, names, lexicon),
+                _bigrams(asked_about, names, lexicon),
                 bool(lexicon.asks_share.search(text)),
                 counted_in(text, lexicon),
                 _against_last_year(text, lexicon),
@@ -141,6 +144,18 @@ def build_question(
         figures=quoted_figures(text),
         subject=lexicon.body.sub(" ", text),
     )
+
+
+def without_project(text: str, project: str) -> str:
+    """The text less the runs of three or more characters it shares with the project's name."""
+    while True:
+        length, at = longest_common_run(text, project)
+        if length < _PROJECT_RUN:
+            return text
+        text = text.replace(project[at : at + length], " ", 1)
+
+
+_PROJECT_RUN = 3
 
 
 def asks_for_figure(text: str) -> bool:

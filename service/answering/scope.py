@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from ingest.models import Report
 from service.answering.lexicon import Lexicon, load_lexicon
@@ -14,6 +15,9 @@ from service.answering.terms import abbreviates
 
 _DIGITS = re.compile(r"\d+年?度?")
 _MIN_OVERLAP = 3  # characters of a publisher's name the question must share to pick its report
+# A project's name is mostly budget words (补助资金项目); a run of its other words this long
+# names it.
+_MIN_PROJECT_RUN = 3
 
 
 def out_of_scope(
@@ -35,21 +39,54 @@ def out_of_scope(
 
 
 def detect_report(text: str, reports: Sequence[Report]) -> str | None:
-    """The report whose publisher (or title) the question names most specifically, if unique."""
-    best: list[tuple[int, str]] = []
+    """The report whose publisher (or title) the question names most specifically, if unique;
+    between reports of bodies it names alike, and when it names none, the report of the one
+    project it names (a project's own form: "安可替代补助资金项目的质量指标")."""
+    best: list[tuple[int, int, str]] = []
     plain = _DIGITS.sub("", text)
     for report in reports:
         # Only the name counts: years and digits match any report of the same year.
-        name = _DIGITS.sub("", report.publisher or report.title)
-        best.append((_name_overlap(plain, name), report.id))
+        name = _DIGITS.sub("", report.publisher or _title_name(report.title))
+        project = _DIGITS.sub("", report.project or "")
+        best.append((_name_overlap(plain, name), _project_overlap(plain, project), report.id))
     best.sort(reverse=True)
     if not best or best[0][0] < _MIN_OVERLAP:
         # an abbreviation ("社工部" of 社会工作部) shares too few characters in a row
         named = {r.id for r in reports if r.publisher and _abbreviated_in(plain, r.publisher)}
-        return named.pop() if len(named) == 1 else None
-    if len(best) > 1 and best[1][0] == best[0][0]:
+        if len(named) == 1:
+            return named.pop()
+        by_project = sorted(((p, rid) for _, p, rid in best), reverse=True)
+        if by_project and by_project[0][0] and (len(by_project) < 2 or by_project[1][0] == 0):
+            return by_project[0][1]
+        return None
+    if len(best) > 1 and best[1][:2] == best[0][:2]:
         return None  # ambiguous ("司法局" names two reports): search them all
-    return best[0][1]
+    return best[0][2]
+
+
+@lru_cache(maxsize=1 << 14)
+def _title_name(title: str) -> str:
+    """A title less the words of its kind of document and generic budget words."""
+    lexicon = load_lexicon()
+    for word in (*lexicon.document_kinds, *sorted(lexicon.generic, key=len, reverse=True)):
+        title = title.replace(word, "\0")
+    return title
+
+
+@lru_cache(maxsize=1 << 14)
+def _without_generic(name: str) -> str:
+    for word in sorted(load_lexicon().generic, key=len, reverse=True):
+        name = name.replace(word, "\0")
+    return name
+
+
+def _project_overlap(text: str, project: str) -> int:
+    """Characters of a project's name the question shares in runs long enough to be its own
+    words ("安可替代", not 项目 or 资金, which every project has)."""
+    if not project:
+        return 0
+    length, _ = longest_common_run(text, _without_generic(project))
+    return _name_overlap(text, project) if length >= _MIN_PROJECT_RUN else 0
 
 
 def _name_overlap(text: str, name: str) -> int:
@@ -57,7 +94,7 @@ def _name_overlap(text: str, name: str) -> int:
     shares 普陀 and 司法局 (5) with 上海市普陀区司法局, only 司法局 (3) with 红河州司法局."""
     shared = 0
     while True:
-        length, at = _longest_common_run(text, name)
+        length, at = longest_common_run(text, name)
         # short runs add up only behind a long one: "项目" and "预算" in a question do not name
         # a report titled "部门预算项目支出绩效自评表"
         if length < 2 or (not shared and length < _MIN_OVERLAP):
@@ -68,7 +105,7 @@ def _name_overlap(text: str, name: str) -> int:
         name = name[:at] + "\1" * length + name[at + length :]
 
 
-def _longest_common_run(a: str, b: str) -> tuple[int, int]:
+def longest_common_run(a: str, b: str) -> tuple[int, int]:
     """Length and start in `b` of the longest common substring of a and b."""
     best, end = 0, 0
     previous = [0] * (len(b) + 1)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.metadata import infer_publisher, infer_title, infer_year
+from ingest.metadata import infer_publisher, infer_title, infer_year, read_form_fields
 
 
 @pytest.mark.parametrize(
@@ -42,3 +42,47 @@ def test_year_prefers_the_title() -> None:
     assert infer_year("某局2024年度部门决算", "2023年相比") == 2024
     assert infer_year("无年份", "……2025年预算……") == 2025
     assert infer_year("无年份", "无") is None
+
+
+# The shapes a project's form takes in the wild (eval/corpus/excerpts): one cell a line, pipes,
+# cells run together with spaces.
+_ONE_CELL_A_LINE = (
+    "部门预算项目支出绩效自评表(2023年度) |\n项目名称 |\n51000021R000000019951-工资性支出 |\n"
+    "主管部门 |\n某县发展和改革局本级 |\n实施单位 (盖章) |\n某县发展和改革局 |\n"
+)
+_PIPES = (
+    "部门预算项目支出绩效自评表(2023年度) | ||||\n"
+    "项目名称 | 51092324T000010263357-2023年全县安可替代补助资金项目 | |||\n"
+    "主管部门 | 某县司法局部门 | 实施单位 | 某县司法局 | ||\n"
+)
+_SPACES = (
+    "附件: 项目支出绩效自评表 (2022年度) 项目名称 委托业务项目 主管部门 219-某区某镇人民政府 "
+    "实施单位 219001-某区某镇人民政府 项目资金 (万元) 年初预算数"
+)
+# a list of projects: its 单位名称 and 项目名称 head columns
+_LIST = (
+    "| 部门预算项目绩效目标申报表(2023年度) | |||\n| 单位名称 | 项目名称 | 预算数 | 年度目标 |\n"
+    "| 820001-某镇人民政府 | 村组干部报酬 | 3,309,840.00 | 按时发放 |\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "publisher", "project"),
+    [
+        (_ONE_CELL_A_LINE, "某县发展和改革局", "工资性支出"),
+        (_PIPES, "某县司法局", "2023年全县安可替代补助资金项目"),
+        (_SPACES, "某区某镇人民政府", "委托业务项目"),
+        (_LIST, None, None),
+        ("某局2024年度部门决算\n项目名称 | 项目类型 | 金额\n", None, None),
+    ],
+)
+def test_a_forms_body_and_project_are_read_from_its_labelled_cells(
+    text: str, publisher: str | None, project: str | None
+) -> None:
+    fields = read_form_fields(text)
+    assert (fields.publisher, fields.project) == (publisher, project)
+    assert infer_publisher(text, infer_title(text, fallback="file")) == publisher
+
+
+def test_a_forms_title_loses_its_rows_pipes() -> None:
+    assert infer_title(_PIPES, fallback="file") == "部门预算项目支出绩效自评表(2023年度)"

@@ -260,3 +260,29 @@ def test_an_english_question_keeps_its_glossed_words_apart_and_its_year() -> Non
         "What was the government procurement of the District Finance Bureau in 2024?"
     )
     assert "政府采购 区 财政局" in text and "2024年" in text
+
+
+def test_a_projects_form_is_picked_by_its_project_and_its_name_is_not_a_subject_term(
+    segmenter: Segmenter,
+) -> None:
+    def form(rid: str, publisher: str, project: str) -> Report:
+        title = "部门预算项目支出绩效自评表(2023年度)"
+        update = {
+            "id": rid,
+            "title": title,
+            "publisher": publisher,
+            "project": project,
+            "year": 2023,
+        }
+        return _REPORT.model_copy(update=update)
+
+    safe = form("f1", "某县司法局", "2023年全县安可替代补助资金项目")
+    pay = form("f2", "某县发展和改革局", "工资性支出")
+    reports = [safe, pay, _HONGHE]
+    asked = build_question("安可替代补助资金项目的调整后预算数是多少?", segmenter, reports)
+    assert asked.report_ids == ("f1",)
+    assert "调整后预算数" in asked.terms.weights
+    assert not {"安可", "替代", "补助"} & set(asked.terms.weights)
+    # a body named picks its report first; a project's generic words (补助资金项目) pick none
+    assert build_question("红河司法局的补助资金项目?", segmenter, reports).report_ids == ("h1",)
+    assert build_question("补助资金项目执行了多少?", segmenter, reports).report_ids == ()

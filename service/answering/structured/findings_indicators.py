@@ -117,6 +117,11 @@ def answer_from_indicators(
     facts = [f"目标值{indicator.target_raw}" if indicator.target_raw else "", ""]
     if indicator.actual_raw:
         facts[1] = f"实际完成{indicator.actual_raw}"
+    # a form's row also weighs and scores the indicator: asked about it, the asker wants both
+    if indicator.weight is not None:
+        facts.append(f"权重{indicator.weight:g}")
+    if indicator.score is not None:
+        facts.append(f"得分{indicator.score:g}")
     verdict = _STATUS_SAID[indicator.status]
     reason = f";原因:{indicator.reason}" if indicator.reason else ""
     if indicator.status == "unmet" and not indicator.reason:
