@@ -30,6 +30,7 @@ _UNITS = (
     "|平方米|公里|小时|天|日|月|年|分"
 )
 _NUMBER_UNIT = re.compile(rf"(?<=\d)[ \t]+(?={_UNITS})")
+_OPENS_WITH_UNIT = re.compile(rf"(?:{_UNITS})")
 # "1, 045.50": a thousands comma followed by a PDF space; only a group of exactly 3 digits.
 _SPLIT_THOUSANDS = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})*),[ \t]+(?=\d{3}(?![\d]))")
 # Where a line may end a sentence. ; and : end clauses, not sentences: after them a full line goes
@@ -137,6 +138,9 @@ def _continues(previous: str, line: str, full: int) -> bool:
         return True
     if heading_kind(nxt) or _BULLET.match(nxt):
         return False
+    # a figure and its unit are one word: "单位2024" / "年新成立", "金额 164.87" / "万元。"
+    if prev[-1].isdigit() and _OPENS_WITH_UNIT.match(nxt):
+        return True
     # Justified Chinese text fills every line to the margin; a line that stops short of it (a
     # heading, a paragraph's last line, a page header) ended there. The slack covers a paragraph's
     # first-line indent, which extraction drops, and a Latin word that did not fit.

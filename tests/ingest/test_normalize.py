@@ -116,6 +116,12 @@ LINE = "国土空间开发适宜性评价，实施国土空间规划实施监测
             "一、收入支出决算总体情况说明\n上海市普陀区",
             "一、收入支出决算总体情况说明\n上海市普陀区",
         ),
+        # a figure's unit on the next line goes back to it, however short the line
+        (
+            "决算数小于全年预算数的主要原因:单位2024\n年新成立,人员变动。",
+            "决算数小于全年预算数的主要原因:单位2024年新成立,人员变动。",
+        ),
+        ("离退休干部用车 0\n辆、其他用车 0辆", "离退休干部用车 0辆、其他用车 0辆"),
         # punctuation pushed to the next line always goes back
         (f"{LINE}\n。负责本系统信息化建设。", f"{LINE}。负责本系统信息化建设。"),
         # Latin words keep a space between them
