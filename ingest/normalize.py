@@ -49,10 +49,12 @@ def normalize_document(doc: LoadedDocument) -> NormalizedDocument:
     pages: list[PageSpan] = []
     tables: list[TableSpan] = []
     offset = 0
+    # rendered once to see where each page ends and the next begins, then at their offsets
+    drafts = [_render_page(page, 0, running)[0] for page in doc.pages]
     for index, page in enumerate(doc.pages):
         page_text, page_tables = _render_page(page, offset, running)
         if index < len(doc.pages) - 1:
-            page_text += "\n"
+            page_text += _page_break(drafts[index], drafts[index + 1], doc.format, running)
         ocr = None if page.ocr_lines is None else locate_lines(page_text, page.ocr_lines, offset)
         pages.append(
             PageSpan(
@@ -194,6 +196,19 @@ def _running_lines(pages: list[Page]) -> frozenset[str]:
         counts.update({mask_digits(line) for line in lines[:1] + lines[-1:]})
     enough = max(3, len(pages) // 3)
     return frozenset(line for line, count in counts.items() if count >= enough)
+
+
+def _page_break(this: str, following: str, kind: str, running: frozenset[str]) -> str:
+    """What joins two pages: nothing when a PDF page ends inside a sentence the next goes on
+    with (so the sentence is quoted whole), else a line break."""
+    if kind != "pdf" or not this.strip() or not following.strip():
+        return "\n"
+    last, first = this.rstrip("\n").rsplit("\n", 1)[-1], following.lstrip("\n").split("\n", 1)[0]
+    if mask_digits(last) in running or mask_digits(first) in running:
+        return "\n"
+    if not _continues(last, first, _column_width(this.split("\n"))):
+        return "\n"
+    return _glue(last, first) if not first[:1].isspace() else "\n"
 
 
 def _render_page(page: Page, offset: int, running: frozenset[str]) -> tuple[str, list[TableSpan]]:

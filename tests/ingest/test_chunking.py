@@ -63,7 +63,8 @@ def test_pdf_chunks_know_their_page(
         assert report.page_count > 1
         for chunk in chunks:
             page = next(p for p in report.pages if p.number == chunk.page)
-            assert page.start <= chunk.start and chunk.end <= page.end
+            # the page it starts on: a sentence a page break cut goes on to the next page
+            assert page.start <= chunk.start < page.end
     else:
         assert all(c.page is None for c in chunks)
 

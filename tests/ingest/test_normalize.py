@@ -203,6 +203,22 @@ def test_running_header_is_not_glued_into_the_first_sentence() -> None:
     assert join_wrapped_lines(f"{header}\n{bodies[0]}").startswith(header + LINE)
 
 
+def test_a_sentence_a_page_break_cut_is_joined_and_the_pages_still_tile_the_text() -> None:
+    cut = ["年初预算为2.29万元,支出决算为0.49万元。", "主要原因:单位2024"]
+    pages = [
+        Page(blocks=[TextBlock(f"{LINE}\n{cut[0]}{cut[1]}", hard_wrapped=True)], number=1),
+        Page(blocks=[TextBlock("年新成立,人员变动。\n二、支出情况", hard_wrapped=True)], number=2),
+        Page(blocks=[TextBlock("三、其他情况", hard_wrapped=True)], number=3),
+    ]
+    doc = load(pages)
+    assert "主要原因:单位2024年新成立,人员变动。" in doc.text
+    assert "二、支出情况\n三、其他情况" in doc.text  # a heading opens its page: a break stays
+    assert [p.start for p in doc.pages[1:]] == [p.end for p in doc.pages[:-1]]
+    assert doc.pages[-1].end == len(doc.text)
+    # a sheet or a DOCX page is no printed page: its breaks stay
+    assert "单位2024\n年新成立" in load(pages, fmt="xlsx").text
+
+
 def test_table_block_rows_and_header() -> None:
     table = TableBlock(
         title="表1：收支情况表",
