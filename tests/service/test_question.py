@@ -286,3 +286,10 @@ def test_a_projects_form_is_picked_by_its_project_and_its_name_is_not_a_subject_
     # a body named picks its report first; a project's generic words (补助资金项目) pick none
     assert build_question("红河司法局的补助资金项目?", segmenter, reports).report_ids == ("h1",)
     assert build_question("补助资金项目执行了多少?", segmenter, reports).report_ids == ()
+
+
+def test_yes_no_asking_words_are_not_subject_terms(segmenter: Segmenter) -> None:
+    asked = build_question("财政局有没有公车?是否有出国经费?", segmenter, [_REPORT])
+    words = {w for part in asked.parts for w in part.terms.weights}
+    assert "公车" in words
+    assert not {"有没有", "没有", "是否", "有无"} & words
