@@ -70,7 +70,8 @@ FEATURES = (
     "last_year_fit",  # this part compares with the year before and the passage names that year
     "label_unasked",  # share of the specific words labelling the figure that the question lacks
 )
-_TOTAL_ROW = re.compile(r"(?:^|\| )(?:合\s*计|总\s*计|[\u4e00-\u9fff]{0,6}合计)(?: \||$)")
+# a row's cells are separated by " | " (text and forms) or tabs (PDF tables)
+_TOTAL_ROW = re.compile(r"(?:^|\| |\t)(?:合\s*计|总\s*计|[\u4e00-\u9fff]{0,6}合计)(?: \||\t|$)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _RANK_SCALE = 10.0
 
@@ -124,7 +125,7 @@ def featurize(
         float(part.direction is not None and not is_cell and not changes),
         float(holds_quoted_figure(figure_text, question.figures)),
         float(part.against_last_year and _names_last_year(text, report_year)),
-        _label_unasked(question.text, terms, candidate),
+        _label_unasked(question.subject or question.text, terms, candidate),
     ]
 
 
